@@ -1,0 +1,66 @@
+# The two commands of the README are `make book` and `make test`; everything else here
+# is what they are made of. Each target installs what it needs, so a fresh Debian
+# machine with Python 3.11 and the package registries needs nothing done by hand.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+BUILD := _build
+PDF := $(BUILD)/pdf/china-kazakhstan.pdf
+# Notebooks and commands read this project's data wherever they are started from.
+export CHINA_KZ_ROOT := $(CURDIR)
+# uv: compile bytecode at install (this machine sets PYTHONDONTWRITEBYTECODE=1; imports
+# take 3x longer without it) and never touch the user's uv cache settings otherwise.
+export UV_COMPILE_BYTECODE := 1
+export PYTHONDONTWRITEBYTECODE :=
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+JB := $(BIN)/jupyter-book
+UV_VERSION := $(shell sed -n 's/^uv==\([0-9.]*\).*/\1/p' requirements.lock)
+
+.PHONY: help book html pdf test lab refresh validate system-deps env clean bench
+
+help:  ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
+
+system-deps:  ## Debian packages: Chromium (PDF, browser tests), poppler, fonts
+	@tools/install-system-deps.sh
+
+env: $(VENV)/.installed  ## the project's Python environment in .venv, from requirements.lock
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	@test -x $(BIN)/uv || $(PY) -m pip install -q "uv==$(UV_VERSION)"
+	$(BIN)/uv pip sync -q --python $(PY) requirements.lock
+	$(BIN)/uv pip install -q --python $(PY) --no-deps -e .
+	@touch $@
+
+validate: env  ## check seeds, data and coverage; stops on the first bad input with its file, line and field
+	$(PY) -m china_kazakhstan validate
+
+html: system-deps env validate  ## the HTML book in _build/html (warnings are errors)
+	$(PY) -m china_kazakhstan invalidate-cache --cache $(BUILD)/.jupyter_cache
+	$(JB) build . --path-output . -W -n --keep-going
+	@echo "HTML book: $(CURDIR)/$(BUILD)/html/index.html"
+
+pdf: html  ## the PDF book in _build/pdf, printed by headless Chromium
+	$(JB) build . --path-output . --builder singlehtml -W -n --keep-going
+	$(PY) -m china_kazakhstan pdf $(BUILD)/singlehtml/index.html $(PDF)
+
+book: pdf  ## build the book: HTML and PDF
+	@echo "HTML book: $(CURDIR)/$(BUILD)/html/index.html"
+	@echo "PDF book:  $(CURDIR)/$(PDF)"
+
+test: system-deps env  ## every test: unit, data, strict nbval on committed outputs, the build, the PDF
+	$(BIN)/pytest
+
+lab: env  ## open the chapters in JupyterLab with the project's environment
+	$(BIN)/jupyter lab chapters/
+
+refresh: env validate  ## re-execute every book notebook in place (after changing data or code), deterministically
+	$(PY) -m china_kazakhstan execute
+
+clean:  ## remove the build (and its execution cache)
+	rm -rf $(BUILD)

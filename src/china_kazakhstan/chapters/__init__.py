@@ -1,0 +1,1 @@
+"""One module per chapter: the tables, charts and facts that chapter shows."""

@@ -1,0 +1,136 @@
+"""Figures the articles imply but do not state, with the interval rounding allows.
+
+An article that says "23 million tons, up 20 percent" also says, implicitly, that the
+previous year carried about 19.2 million tons. Such derived figures are shown in the
+book (drawn and labelled differently from stated ones) and used by the
+reconciliation checks, so each comes with an interval: a figure printed as "23" may
+be anything from 22.5 to 23.5, and "more than 5,000" anything above 5,000.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A closed interval of plausible values; ``high`` may be ``math.inf``."""
+
+    low: float
+    high: float
+
+    def __post_init__(self) -> None:
+        if self.low > self.high:
+            raise ValueError(f"interval low {self.low} is above high {self.high}")
+
+    def overlaps(self, other: Interval) -> bool:
+        return self.low <= other.high and other.low <= self.high
+
+    def contains(self, value: float) -> bool:
+        return self.low <= value <= self.high
+
+    @property
+    def mid(self) -> float:
+        return (self.low + self.high) / 2 if math.isfinite(self.high) else self.low
+
+
+def decimals_of(value: float) -> int:
+    """Decimals a figure was printed with: 31.17 -> 2, 23.0 -> 0, 9.8 -> 1."""
+    text = format(Decimal(repr(float(value))).normalize(), "f")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def rounding_step(value: float) -> float:
+    """The last printed digit's unit: 23 -> 1, 9.8 -> 0.1, 12000 -> 1000, 1000 -> 100."""
+    decimals = decimals_of(value)
+    if decimals:
+        return 10.0 ** -decimals
+    integer = int(round(abs(value)))
+    if integer == 0:
+        return 1.0
+    zeros = len(str(integer)) - len(str(integer).rstrip("0"))
+    # "12,000" or "1,000": a round figure carries its precision in the leading digits.
+    return float(10 ** zeros) if zeros else 1.0
+
+
+def stated_interval(value: float, qualifier: str = "exact", *, round_figure: bool = False) -> Interval:
+    """Values consistent with a stated figure, given how it was hedged.
+
+    ``exact`` still allows rounding of the last printed digit (half a unit either side);
+    ``round_figure=True`` also treats trailing zeros as rounding (12,000 -> ±500).
+    ``about`` allows 10 % either side, ``more_than``/``at_least`` anything above,
+    ``up_to``/``nearly`` anything up to the figure.
+    """
+    step = rounding_step(value) if round_figure else 10.0 ** -decimals_of(value)
+    half = step / 2
+    if qualifier == "exact":
+        return Interval(value - half, value + half)
+    if qualifier == "about":
+        spread = max(half, abs(value) * 0.10)
+        return Interval(value - spread, value + spread)
+    if qualifier in ("more_than", "at_least"):
+        return Interval(value, math.inf)
+    if qualifier == "nearly":
+        return Interval(value * 0.9, value)
+    if qualifier == "up_to":
+        return Interval(0.0, value)
+    raise ValueError(f"unknown qualifier {qualifier!r}")
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A derived figure: central value, interval, and the arithmetic as a reader reads it."""
+
+    value: float
+    interval: Interval
+    formula: str
+
+
+def prior_from_growth(value: float, growth_pct: float, *, value_q: str = "exact",
+                      growth_q: str = "exact") -> Derived:
+    """The previous period implied by a value and its year-on-year growth: v / (1 + g)."""
+    v = stated_interval(value, value_q)
+    g = stated_interval(growth_pct, growth_q)
+    central = value / (1 + growth_pct / 100)
+    low = v.low / (1 + g.high / 100) if math.isfinite(g.high) else 0.0
+    high = v.high / (1 + g.low / 100)
+    return Derived(central, Interval(low, high),
+                   f"{_n(value)} ÷ (1 + {_n(growth_pct)} %) = {_n(central, 2)}")
+
+
+def growth_between(earlier: float, later: float, *, earlier_q: str = "exact",
+                   later_q: str = "exact") -> Derived:
+    """Growth in percent from one value to another, with its rounding interval."""
+    a = stated_interval(earlier, earlier_q)
+    b = stated_interval(later, later_q)
+    central = (later / earlier - 1) * 100
+    low = (b.low / a.high - 1) * 100 if math.isfinite(a.high) else -100.0
+    high = (b.high / a.low - 1) * 100 if a.low > 0 and math.isfinite(b.high) else math.inf
+    return Derived(central, Interval(low, high),
+                   f"{_n(later)} ÷ {_n(earlier)} − 1 = {_n(central, 1)} %")
+
+
+def pro_rata(value: float, days_in_part: int, days_in_whole: int) -> Derived:
+    """A full-period figure scaled to a part of it, assuming an even pace."""
+    central = value * days_in_part / days_in_whole
+    return Derived(central, Interval(central, central),
+                   f"{_n(value)} × {days_in_part}/{days_in_whole} days = {_n(central, 0)}")
+
+
+def start_year(as_of_year: int, years: float, qualifier: str = "exact") -> Derived:
+    """The year a span of "N years since" began, with the years N may be rounded from."""
+    span = stated_interval(years, qualifier, round_figure=years >= 10)
+    if qualifier == "exact":
+        span = Interval(years - 0.5, years + 0.5)
+    low = as_of_year - span.high if math.isfinite(span.high) else -math.inf
+    high = as_of_year - span.low
+    return Derived(as_of_year - years, Interval(low, high),
+                   f"{as_of_year} − {_n(years)} = {_n(as_of_year - years)}")
+
+
+def _n(value: float, decimals: int | None = None) -> str:
+    if decimals is None:
+        return f"{value:,.{decimals_of(value)}f}"
+    return f"{value:,.{decimals}f}"
