@@ -9,7 +9,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 BUILD := _build
-PDF := $(BUILD)/pdf/china-kazakhstan.pdf
 # Notebooks and commands read this project's data wherever they are started from.
 export CHINA_KZ_ROOT := $(CURDIR)
 # uv: compile bytecode at install (this machine sets PYTHONDONTWRITEBYTECODE=1; imports
@@ -17,10 +16,9 @@ export CHINA_KZ_ROOT := $(CURDIR)
 export UV_COMPILE_BYTECODE := 1
 export PYTHONDONTWRITEBYTECODE :=
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
-JB := $(BIN)/jupyter-book
 UV_VERSION := $(shell sed -n 's/^uv==\([0-9.]*\).*/\1/p' requirements.lock)
 
-.PHONY: help book html pdf test lab refresh validate system-deps env clean bench
+.PHONY: help book html test lab refresh validate system-deps env clean bench
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -40,18 +38,11 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 validate: env  ## check seeds, data and coverage; stops on the first bad input with its file, line and field
 	$(PY) -m china_kazakhstan validate
 
-html: system-deps env validate  ## the HTML book in _build/html (warnings are errors)
-	$(PY) -m china_kazakhstan invalidate-cache --cache $(BUILD)/.jupyter_cache
-	$(JB) build . --path-output . -W -n --keep-going
-	@echo "HTML book: $(CURDIR)/$(BUILD)/html/index.html"
+html: system-deps env  ## the HTML book only, in _build/html (warnings are errors)
+	$(PY) -m china_kazakhstan build --no-pdf
 
-pdf: html  ## the PDF book in _build/pdf, printed by headless Chromium
-	$(JB) build . --path-output . --builder singlehtml -W -n --keep-going
-	$(PY) -m china_kazakhstan pdf $(BUILD)/singlehtml/index.html $(PDF)
-
-book: pdf  ## build the book: HTML and PDF
-	@echo "HTML book: $(CURDIR)/$(BUILD)/html/index.html"
-	@echo "PDF book:  $(CURDIR)/$(PDF)"
+book: system-deps env  ## build the book: HTML in _build/html, PDF in _build/pdf
+	$(PY) -m china_kazakhstan build
 
 test: system-deps env  ## every test: unit, data, strict nbval on committed outputs, the build, the PDF
 	$(BIN)/pytest

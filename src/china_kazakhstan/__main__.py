@@ -4,6 +4,7 @@ validate            check seeds, data and coverage; print every problem, exit 1 
 candidates SEED     print the numbers of one seed not yet in the ledger, with their sentences
 execute [NB ...]    re-run notebooks in place, deterministically (default: every book notebook)
 invalidate-cache    drop cached runs of notebooks whose data, seeds or package code changed
+build [--no-pdf]    validate, then build the HTML book and the PDF (what `make book` runs)
 pdf HTML PDF        print the single-page HTML book to PDF with headless Chromium
 manifest            rewrite seeds/MANIFEST.sha256 (only when adding an article)
 """
@@ -75,6 +76,19 @@ def _pdf(args: argparse.Namespace) -> int:
     return 0
 
 
+def _build(args: argparse.Namespace) -> int:
+    from .build import BuildError, build
+
+    try:
+        outputs = build(project_root(), pdf=not args.no_pdf)
+    except BuildError as exc:
+        print(f"BUILD FAILED: {exc}", file=sys.stderr)
+        return 1
+    for kind, path in outputs.items():
+        print(f"{kind.upper()} book: {path}")
+    return 0
+
+
 def _manifest(args: argparse.Namespace) -> int:
     from .seeds import write_manifest
 
@@ -101,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     pdf.add_argument("pdf")
     pdf.set_defaults(func=_pdf)
     sub.add_parser("manifest").set_defaults(func=_manifest)
+    bld = sub.add_parser("build")
+    bld.add_argument("--no-pdf", action="store_true", help="HTML only")
+    bld.set_defaults(func=_build)
     args = parser.parse_args(argv)
     return args.func(args)
 

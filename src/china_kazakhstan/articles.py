@@ -65,3 +65,39 @@ def render_article(text: str, spans: list[Span]) -> str:
     paragraphs = [p.strip() for p in body.replace("\r\n", "\n").split("\n\n")]
     paragraphs = [" ".join(p.split()) for p in paragraphs]
     return "\n".join(f"<p>{p}</p>" for p in paragraphs if p)
+
+
+def article_html(ledger, seed: str):
+    """One article, every claim and event quote marked and anchored by its ledger id."""
+    from IPython.display import HTML
+
+    text = ledger.seed_texts[seed]
+    spans = quote_spans(text, ledger.claims[ledger.claims["seed"] == seed], "claim_id", "claim")
+    spans += quote_spans(text, ledger.events[ledger.events["seed"] == seed], "event_id", "event")
+    spans += quote_spans(text, ledger.projects[ledger.projects["seed"] == seed], "project_id",
+                         "project")
+    source = ledger.sources.set_index("file").loc[seed]
+    basis = "" if source["date_basis"] == "stated" else " (date inferred from the text)"
+    header = (f'<p class="seed-meta"><strong>{html.escape(source["headline"])}</strong><br>'
+              f'{html.escape(source["outlet"])}, {html.escape(source["published"])}{basis}; '
+              f'file <code>seeds/{html.escape(seed)}</code></p>')
+    return HTML(f'<div class="seed-article" id="article-{seed.split("_")[0]}">'
+                f"{header}{render_article(text, spans)}</div>")
+
+
+def sources_table(ledger):
+    """The five articles: outlet, date (and how it is known), kind of text."""
+    from IPython.display import HTML
+
+    from .tables import html_table
+
+    frame = ledger.sources.sort_values("published_date")
+    shown = pd.DataFrame({
+        "Article": frame["short_name"],
+        "Headline": frame["headline"],
+        "Published": [p + ("" if b == "stated" else " (inferred)")
+                      for p, b in zip(frame["published"], frame["date_basis"], strict=True)],
+        "Kind of text": [k.replace("_", " ") for k in frame["kind"]],
+        "File": frame["file"],
+    })
+    return HTML(html_table(shown))

@@ -1,9 +1,10 @@
 """What every chapter notebook does first, and how numbers get into its prose.
 
-Prose numbers are never typed: a notebook computes them and glues them
-(``myst_nb.glue``), and the markdown cites them with ``{glue:text}`name```. A glued
-:class:`Fact` renders as its text, without the quotes a plain ``str`` would show, and its
-text is what strict nbval compares on every run.
+Prose numbers are never typed: a notebook computes them as formatted strings and glues
+them (``myst_nb.glue``); the markdown cites them with ``{glue:text}`name```. The glued
+text is stored in the notebook's outputs, so strict nbval re-checks every prose number
+on every run. (myst-nb ``literal_eval``s the stored repr, so plain ``str`` values render
+without quotes, and "14,397" stays a string instead of becoming the tuple (14, 397).)
 """
 
 from __future__ import annotations
@@ -14,22 +15,17 @@ from .ledger import Ledger, load_ledger
 from .style import apply_style
 
 
-class Fact(str):
-    """A sentence fragment for the prose ("US$41 bn"): its repr is the text itself."""
-
-    def __repr__(self) -> str:
-        return str(self)
-
-
 def load() -> Ledger:
     """Load and check the ledger, and set the house chart style."""
     apply_style()
     return load_ledger()
 
 
-def glue_facts(facts: Mapping[str, object]) -> None:
+def glue_facts(facts: Mapping[str, str]) -> None:
     """Glue every fact for the chapter's markdown, without displaying it here."""
     from myst_nb import glue
 
     for name, value in facts.items():
-        glue(name, value if not isinstance(value, str) else Fact(value), display=False)
+        if not isinstance(value, str):
+            raise TypeError(f"fact {name!r} must be formatted text, got {type(value).__name__}")
+        glue(name, value, display=False)

@@ -7,6 +7,9 @@ Checks, each reported with file, line, row id and field (see :mod:`.errors`):
 * every ``seed`` names a row of ``seeds/sources.csv``;
 * every quote occurs verbatim in its seed;
 * every claim's quote states the claim's value in the claim's unit (:mod:`.numbers`);
+* every claim's metric has exactly one row in ``data/metrics.csv``, with the claim's
+  topic and unit, and every metric row is used by a claim: the label, unit and topic a
+  chart shows are then those of every figure it plots;
 * every period and event date parses (:mod:`.periods`);
 * every exclusion's mention occurs in its context.
 """
@@ -28,7 +31,7 @@ from .seeds import verify_seeds
 
 @dataclass
 class Ledger:
-    """Everything the chapters read: sources, claims, events, exclusions and seed texts."""
+    """Everything the chapters read: the ledger's tables and the seed texts."""
 
     root: Path
     sources: pd.DataFrame
@@ -36,6 +39,8 @@ class Ledger:
     events: pd.DataFrame
     exclusions: pd.DataFrame
     seed_texts: dict[str, str]
+    metrics: pd.DataFrame
+    projects: pd.DataFrame
 
     def claims_for(self, topic: str) -> pd.DataFrame:
         return self.claims[self.claims["topic"] == topic]
@@ -48,6 +53,21 @@ class Ledger:
     def claim(self, claim_id: str) -> pd.Series:
         return self.claims.loc[self.claims["claim_id"] == claim_id].iloc[0]
 
+    @property
+    def labels(self) -> dict[str, str]:
+        """Metric -> human label, for table headers and chart titles."""
+        return dict(zip(self.metrics["metric"], self.metrics["label"], strict=True))
+
+    def label(self, metric: str) -> str:
+        """The human label of one metric; KeyError names an unknown metric."""
+        labels = self.labels
+        if metric not in labels:
+            raise KeyError(f"no metric {metric!r} in data/metrics.csv")
+        return labels[metric]
+
+    def projects_for(self, topic: str) -> pd.DataFrame:
+        return self.projects[self.projects["topic"] == topic]
+
 
 def load_ledger(root: Path | None = None) -> Ledger:
     """Read, check and type the ledger; raise :class:`DataError` listing every problem."""
@@ -56,7 +76,7 @@ def load_ledger(root: Path | None = None) -> Ledger:
     texts, problems = verify_seeds(root / "seeds")
 
     tables: dict[str, list[Row]] = {}
-    for name in ("sources", "claims", "events", "exclusions"):
+    for name in ("sources", "claims", "events", "exclusions", "metrics", "projects"):
         rows, found = package.read(name)
         tables[name] = rows
         problems += found
@@ -76,13 +96,16 @@ def load_ledger(root: Path | None = None) -> Ledger:
             problems.append(Problem(sources_file, None, name, "file",
                                     f"seed {name} has no row describing it"))
 
-    for name, key in (("claims", "claim_id"), ("events", "event_id"), ("exclusions", None)):
+    for name, key in (("claims", "claim_id"), ("events", "event_id"), ("exclusions", None),
+                      ("projects", "project_id")):
         file = package.resources[name].display_path
         for row in tables[name]:
             row_id = row[key] if key else f"{row['seed']}: {row['mention']!r}"
             problems += _check_seed_and_quote(file, row, row_id, texts, known,
                                               "context" if name == "exclusions" else "quote")
     problems += _check_claims(package.resources["claims"].display_path, tables["claims"], texts)
+    problems += _check_metrics(package.resources["claims"].display_path, tables["claims"],
+                               package.resources["metrics"].display_path, tables["metrics"])
     problems += _check_events(package.resources["events"].display_path, tables["events"])
     problems += _check_exclusions(package.resources["exclusions"].display_path,
                                   tables["exclusions"], texts)
@@ -102,8 +125,9 @@ def _check_seed_and_quote(file: str, row: Row, row_id: str, texts: dict[str, str
         return []  # the seed's own problem is already reported
     quote = row[quote_field]
     if quote and quote not in text:
+        hint = _near_miss(quote, text)
         return [Problem(file, row.line, row_id, quote_field,
-                        f"{quote!r} does not occur verbatim in seeds/{seed}{_near_miss(quote, text)}")]
+                        f"{quote!r} does not occur verbatim in seeds/{seed}{hint}")]
     return []
 
 
@@ -139,6 +163,36 @@ def _check_claims(file: str, rows: list[Row], texts: dict[str, str]) -> list[Pro
             problems.append(Problem(
                 file, row.line, cid, "value",
                 f"the quote does not state {row['value']} {unit}; it states {stated}"))
+    return problems
+
+
+def _check_metrics(claims_file: str, claims: list[Row],
+                   metrics_file: str, metrics: list[Row]) -> list[Problem]:
+    """Claims and metrics match one to one, and agree on topic and unit."""
+    problems = []
+    by_metric = {row["metric"]: row for row in metrics}
+    for row in claims:
+        metric = by_metric.get(row["metric"])
+        if metric is None:
+            if row["metric"]:
+                problems.append(Problem(
+                    claims_file, row.line, row["claim_id"], "metric",
+                    f"metric {row['metric']!r} has no row in {metrics_file}: add one "
+                    "(label, topic, unit, description) or fix the spelling"))
+            continue
+        for field in ("unit", "topic"):
+            if row[field] and metric[field] and row[field] != metric[field]:
+                problems.append(Problem(
+                    claims_file, row.line, row["claim_id"], field,
+                    f"{field} {row[field]!r} differs from the {field} {metric[field]!r} of metric "
+                    f"{row['metric']!r} in {metrics_file} (line {metric.line})"))
+    used = {row["metric"] for row in claims}
+    for row in metrics:
+        if row["metric"] and row["metric"] not in used:
+            problems.append(Problem(
+                metrics_file, row.line, row["metric"], "metric",
+                f"metric {row['metric']!r} is used by no claim in {claims_file}: "
+                "remove the row or fix the claims' spelling"))
     return problems
 
 
@@ -196,5 +250,12 @@ def _typed(root: Path, tables: dict[str, list[Row]], texts: dict[str, str]) -> L
     exclusions = pd.DataFrame([r.values for r in tables["exclusions"]],
                               columns=[f for f in ("seed", "mention", "context", "reason", "note")]
                               ).astype("string")
+    metrics = pd.DataFrame([r.values for r in tables["metrics"]]).astype("string")
+    metrics["line"] = [r.line for r in tables["metrics"]]
+
+    projects = pd.DataFrame([r.values for r in tables["projects"]]).astype("string")
+    projects["line"] = [r.line for r in tables["projects"]]
+    projects = projects.merge(sources[["file", "short_name", "published"]],
+                              left_on="seed", right_on="file", how="left").drop(columns="file")
     return Ledger(root=root, sources=sources, claims=claims, events=events,
-                  exclusions=exclusions, seed_texts=texts)
+                  exclusions=exclusions, seed_texts=texts, metrics=metrics, projects=projects)

@@ -25,9 +25,15 @@ CHROMIUM_ARGS = [
 ]
 
 PREPARE_JS = r"""
-({title, author, date}) => {
-  const main = document.querySelector('main') || document.body;
-  const article = document.querySelector('article.bd-article') || main;
+({title, author, date, buildRoot}) => {
+  const article = document.querySelector('article.bd-article') || document.body;
+  // The single-page build sits one folder down (chapters/), but its images and downloads
+  // are referenced from the build root: point them there.
+  for (const el of document.querySelectorAll('img[src^="_images/"], a[href^="_downloads/"]')) {
+    const attr = el.tagName === 'IMG' ? 'src' : 'href';
+    el.setAttribute(attr, buildRoot + el.getAttribute(attr));
+  }
+  for (const img of document.querySelectorAll('img')) img.loading = 'eager';
   // Links to other pages of the web book become links inside this one document.
   for (const a of document.querySelectorAll('a[href]')) {
     const href = a.getAttribute('href');
@@ -37,21 +43,30 @@ PREPARE_JS = r"""
       if (document.getElementById(id)) a.setAttribute('href', '#' + id);
     }
   }
-  // Table of contents from the chapter headings (h1), numbered as in the web book.
-  const headings = [...article.querySelectorAll('h1')];
+  // Chapters: the root document, then each document Sphinx inlined (marked by a span).
+  const starts = [article.querySelector('section')];
+  for (const span of document.querySelectorAll('span[id^="document-"]')) {
+    let next = span.nextElementSibling;
+    while (next && next.tagName !== 'SECTION') next = next.nextElementSibling;
+    if (next) starts.push(next);
+  }
   const toc = document.createElement('nav');
   toc.className = 'print-toc';
   toc.innerHTML = '<h2>Contents</h2><ol></ol>';
   const list = toc.querySelector('ol');
-  headings.forEach((h, i) => {
-    if (!h.id) { const s = h.closest('section'); h.id = (s && s.id) || ('chapter-' + i); }
+  const titles = [];
+  starts.forEach((section, i) => {
+    if (!section) return;
+    const h = section.querySelector('h1, h2');
+    const text = h.textContent.replace(/#$/, '').trim();
+    titles.push(text);
     const li = document.createElement('li');
     const a = document.createElement('a');
-    a.href = '#' + h.id;
-    a.textContent = h.textContent.replace(/#$/, '').trim();
+    a.href = '#' + section.id;
+    a.textContent = text;
     li.appendChild(a);
     list.appendChild(li);
-    if (i > 0) h.classList.add('print-chapter-start');
+    if (i > 0) section.classList.add('print-chapter-start');
   });
   const cover = document.createElement('section');
   cover.className = 'print-title-page';
@@ -61,7 +76,7 @@ PREPARE_JS = r"""
   cover.querySelector('.print-date').textContent = date;
   article.prepend(toc);
   article.prepend(cover);
-  return headings.map(h => h.textContent.replace(/#$/, '').trim());
+  return titles;
 }
 """
 
@@ -77,8 +92,9 @@ body { font-size: 10.5pt; }
 .print-title-page h1 { font-size: 26pt; border: none; }
 .print-author, .print-date { font-size: 13pt; color: #444; }
 .print-toc { page-break-after: always; }
-.print-toc ol { font-size: 12pt; line-height: 1.9; }
-h1.print-chapter-start { page-break-before: always; }
+.print-toc ol { font-size: 12pt; line-height: 1.9; list-style: none; padding-left: 0; }
+section.print-chapter-start { page-break-before: always; }
+#jb-print-docs-body { display: none !important; }
 table { font-size: 8.5pt; max-width: 100%; page-break-inside: auto; }
 tr, img, figure { page-break-inside: avoid; }
 td, th { word-break: break-word; }
@@ -128,9 +144,18 @@ def print_book(html_path: Path, pdf_path: Path, root: Path | None = None) -> Pat
         page.route("**/*", guard)
         page.goto(html_path.as_uri(), wait_until="load")
         page.add_style_tag(content=PRINT_CSS)
-        chapters = page.evaluate(PREPARE_JS, book_metadata(root))
+        build_root = html_path.parent
+        while not (build_root / "_images").exists() and build_root != build_root.parent:
+            build_root = build_root.parent
+        meta = {**book_metadata(root), "buildRoot": build_root.as_uri() + "/"}
+        chapters = page.evaluate(PREPARE_JS, meta)
         page.emulate_media(media="print")
-        page.wait_for_load_state("load")
+        # Every image must have arrived before printing; a missing one is an error.
+        broken = page.evaluate("""async () => {
+            await Promise.all([...document.images].map(img => img.complete ? null :
+                new Promise(r => { img.onload = img.onerror = r; })));
+            return [...document.images].filter(i => !i.naturalWidth).map(i => i.src);
+        }""")
         page.pdf(
             path=str(pdf_path), format="A4", print_background=True,
             display_header_footer=True,
@@ -141,6 +166,8 @@ def print_book(html_path: Path, pdf_path: Path, root: Path | None = None) -> Pat
             margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"},
         )
         browser.close()
+    if broken:
+        raise RuntimeError("Images missing from the PDF: " + ", ".join(broken))
     if blocked:
         raise RuntimeError("The book asked for resources from other hosts (blocked): "
                            + ", ".join(sorted(set(blocked))))

@@ -187,9 +187,8 @@ def _check_value(file: str, row: Row, row_id: str | None, field: Field) -> list[
             return problem(f"{value!r} is not a number (write digits, '.' for decimals, no commas)")
         if not math.isfinite(number):
             return problem(f"{value!r} is not a finite number")
-    elif field.type == "integer":
-        if not re.fullmatch(r"-?[0-9]+", value):
-            return problem(f"{value!r} is not an integer")
+    elif field.type == "integer" and not re.fullmatch(r"-?[0-9]+", value):
+        return problem(f"{value!r} is not an integer")
     if field.enum is not None and value not in field.enum:
         return problem(f"{value!r} is not one of the allowed values {list(field.enum)}")
     if field.pattern is not None and not field.pattern.fullmatch(value):

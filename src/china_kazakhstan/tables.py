@@ -69,16 +69,24 @@ def quote_link(claim_id: str, page: str = ARTICLES_PAGE) -> str:
 
 
 def html_table(frame: pd.DataFrame, *, raw_html_columns: Sequence[str] = (),
-               caption: str | None = None, css_class: str = "ledger-table") -> str:
-    """Render a frame as an HTML table: escaped text, no index, chosen columns left raw."""
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+               numeric_columns: Sequence[str] = (), caption: str | None = None,
+               css_class: str = "ledger-table") -> str:
+    """Render a frame as an HTML table: escaped text, no index, chosen columns left raw.
+
+    ``numeric_columns`` are right-aligned with tabular figures, as numbers should be.
+    """
+    def cls(column: object) -> str:
+        return ' class="num"' if column in numeric_columns else ""
+
+    head = "".join(f"<th{cls(c)}>{html.escape(str(c))}</th>" for c in frame.columns)
     body = []
     for _, row in frame.iterrows():
         cells = []
         for column in frame.columns:
             value = row[column]
             text = "" if pd.isna(value) else str(value)
-            cells.append(f"<td>{text if column in raw_html_columns else html.escape(text)}</td>")
+            shown = text if column in raw_html_columns else html.escape(text)
+            cells.append(f"<td{cls(column)}>{shown}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     return (f'<table class="{css_class}">{cap}<thead><tr>{head}</tr></thead>'
@@ -105,4 +113,45 @@ def claims_table(claims: pd.DataFrame, labels: dict[str, str] | None = None,
     from IPython.display import HTML
 
     frame = claims_display(claims, labels)
-    return HTML(html_table(frame, raw_html_columns=("Quote",), caption=caption))
+    return HTML(html_table(frame, raw_html_columns=("Quote",), numeric_columns=("Value",),
+                           caption=caption))
+
+
+def topic_table(ledger, topic: str, caption: str | None = None):
+    """Every ledger claim of one chapter's topic, oldest article first, labelled."""
+    rows = ledger.claims_for(topic).sort_values(["published_date", "claim_id"])
+    return claims_table(rows, ledger.labels, caption=caption)
+
+
+def projects_table(ledger, topic: str, categories: Sequence[str] | None = None):
+    """Named projects and facilities of a topic: one row per project, all articles naming it."""
+    from IPython.display import HTML
+
+    rows = ledger.projects[ledger.projects["topic"] == topic]
+    if categories is not None:
+        rows = rows[rows["category"].isin(categories)]
+    grouped = []
+    for name, group in rows.groupby("name", sort=False):
+        grouped.append({
+            "Project or facility": name,
+            "Kind": group["category"].iloc[0].replace("_", " "),
+            "Location": next((loc for loc in group["location"] if isinstance(loc, str) and loc), ""),
+            "Status as reported": "; ".join(f"{s} ({a})" for s, a in
+                                            zip(group["status"], group["short_name"], strict=True)),
+            "Quotes": ", ".join(quote_link(p) for p in group["project_id"]),
+        })
+    return HTML(html_table(pd.DataFrame(grouped), raw_html_columns=("Quotes",)))
+
+
+def chapter_sources(ledger, topic: str):
+    """The articles a chapter draws on, with the number of its figures each supplies."""
+    from IPython.display import HTML
+
+    claims = ledger.claims_for(topic)
+    counts = claims.groupby("seed").size()
+    sources = ledger.sources[ledger.sources["file"].isin(counts.index)].sort_values("published_date")
+    items = [f"<li>{html.escape(s.short_name)}: “{html.escape(s.headline)}”, {html.escape(s.outlet)}, "
+             f"{html.escape(s.published)} ({counts[s.file]} figure{'s' if counts[s.file] != 1 else ''}; "
+             f'<a href="{ARTICLES_PAGE}#article-{s.file.split("_")[0]}">full text</a>)</li>'
+             for s in sources.itertuples()]
+    return HTML(f'<ul class="chapter-sources">{"".join(items)}</ul>')

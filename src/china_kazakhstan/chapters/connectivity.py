@@ -67,6 +67,25 @@ def early_2024_pace(ledger: Ledger) -> dict[str, object]:
             "excess_pct": (early["value"] / pace.value - 1) * 100}
 
 
+def trains_arithmetic(ledger: Ledger):
+    """The derived bars' arithmetic, as a reader checks it."""
+    from IPython.display import HTML
+
+    from ..tables import html_table, quote_link
+
+    data = trains_by_port(ledger)
+    shown = pd.DataFrame({
+        "Port": data["port"],
+        "Year": data["year"].astype(str),
+        "Trains": [number(v, 0) for v in data["trains"]],
+        "Stated or derived": data["kind"],
+        "Arithmetic": data["basis"],
+        "Ledger rows": [", ".join(quote_link(c.strip()) for c in ids.split(","))
+                        for ids in data["claim_ids"]],
+    })
+    return HTML(html_table(shown, raw_html_columns=("Ledger rows",), numeric_columns=("Trains",)))
+
+
 def trains_chart(ledger: Ledger):
     """Bar chart: trains per port, 2022 (derived, hatched) and 2023 (stated)."""
     data = trains_by_port(ledger)
