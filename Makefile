@@ -44,7 +44,9 @@ html: system-deps env  ## the HTML book only, in _build/html (warnings are error
 book: system-deps env  ## build the book: HTML in _build/html, PDF in _build/pdf
 	$(PY) -m china_kazakhstan build
 
-test: system-deps env  ## every test: unit, data, strict nbval on committed outputs, the build, the PDF
+test: system-deps env  ## every test: lint, unit, data, strict nbval on committed outputs, the build, the PDF
+	$(BIN)/ruff check src tests
+	$(BIN)/frictionless validate --trusted data/datapackage.json
 	$(BIN)/pytest
 
 lab: env  ## open the chapters in JupyterLab with the project's environment

@@ -29,3 +29,17 @@ def glue_facts(facts: Mapping[str, str]) -> None:
         if not isinstance(value, str):
             raise TypeError(f"fact {name!r} must be formatted text, got {type(value).__name__}")
         glue(name, value, display=False)
+
+
+def show(fig) -> None:
+    """Display a chart once and close it.
+
+    Relying on the inline backend's end-of-cell flush shows a figure twice when the kernel
+    was also started with ``--matplotlib=inline`` (as nbval's is); displaying explicitly
+    and closing makes the stored output the same under every runner.
+    """
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    display(fig)
+    plt.close(fig)

@@ -140,6 +140,7 @@ def facts(ledger: Ledger) -> dict[str, str]:
         "early_2024_value": format_value(pace["stated"]["value"], "count",
                                          pace["stated"]["qualifier"]),
         "early_2024_days": str(pace["days"]),
+        "early_2024_date": pace["stated"]["period_label"].removeprefix("as of "),
         "early_2024_pace": number(pace["pace"].value, 0),
         "early_2024_excess": format_value(round(pace["excess_pct"], 1), "percent"),
     }
