@@ -144,3 +144,18 @@ def facts(ledger: Ledger) -> dict[str, str]:
         "early_2024_pace": number(pace["pace"].value, 0),
         "early_2024_excess": format_value(round(pace["excess_pct"], 1), "percent"),
     }
+
+
+def key_figures(ledger: Ledger) -> list[dict[str, str]]:
+    """Two figures for the introduction page."""
+    cargo = _one(ledger, "rail_cargo_volume")
+    trains = trains_by_port(ledger)
+    stated = trains[trains["kind"] == "stated"]
+    return [
+        {"label": f"Rail cargo between the two countries, {cargo['year']}",
+         "value": format_value(cargo["value"], cargo["unit"], cargo["qualifier"]),
+         "claim_ids": cargo["claim_id"]},
+        {"label": f"China–Europe trains via Horgos and Alashankou, {int(stated['year'].iloc[0])}",
+         "value": number(stated["trains"].sum(), 0),
+         "claim_ids": ", ".join(stated["claim_ids"])},
+    ]
