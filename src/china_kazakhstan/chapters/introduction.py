@@ -18,8 +18,14 @@ CHAPTERS = (
 
 
 def facts(ledger: Ledger) -> dict[str, str]:
+    from ..pdf import book_metadata
+
     published = ledger.sources["published_date"]
+    book = book_metadata(ledger.root)
     return {
+        "book_title": book["title"],
+        "book_author": book["author"],
+        "book_year": book["date"],
         "first_year": str(published.min().year),
         "last_year": str(published.max().year),
         "n_claims": str(len(ledger.claims)),
