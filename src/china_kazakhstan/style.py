@@ -90,7 +90,8 @@ def finish(fig: Figure, *, title: str, subtitle: str, source: str,
     if note:
         footer += f"\nNote: {note}"
     fig.text(0.01, 0.01, footer, ha="left", va="bottom", fontsize=8.5, color=MUTED, wrap=True)
-    bottom = 0.16 + 0.035 * footer.count("\n")
+    # Room for the x-axis label and the footer lines beneath it.
+    bottom = 0.19 + 0.045 * footer.count("\n")
     fig.subplots_adjust(top=0.8, bottom=bottom, left=0.09, right=0.97)
     return fig
 

@@ -6,7 +6,7 @@ import pandas as pd
 
 from ..ledger import Ledger
 from ..tables import html_table, quote_link
-from . import connectivity, energy_industry, people_to_people, trade
+from . import connectivity, diplomacy, energy_industry, people_to_people, trade
 
 #: Topic chapters in book order, with the page each lives on.
 CHAPTERS = (
@@ -14,6 +14,7 @@ CHAPTERS = (
     ("Trade", "trade", trade),
     ("Energy and industrial capacity", "energy_industry", energy_industry),
     ("People-to-people ties", "people_to_people", people_to_people),
+    ("Diplomatic context", "diplomacy", diplomacy),
 )
 
 
