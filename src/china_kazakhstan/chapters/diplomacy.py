@@ -102,12 +102,12 @@ def visits_chart(ledger: Ledger):
     dated = xi_visit_events(ledger)
     counts = xi_visit_counts(ledger)
     fig, ax = style.new_figure(8, 4.4)
-    years = [d.year + (d.dayofyear - 1) / 365 for d in dated["date_start"]]
+    years = [d.year + (d.day_of_year - 1) / 365 for d in dated["date_start"]]
     end_year = int(counts["as_of"].dt.year.max())
     ax.step([*years, end_year + 0.9], [*range(1, len(years) + 1), len(years)], where="post",
             color=style.CONTEXT, linewidth=2, label="visits the articles date (cumulative)")
     for row in counts.itertuples():
-        x = row.as_of.year + (row.as_of.dayofyear - 1) / 365
+        x = row.as_of.year + (row.as_of.day_of_year - 1) / 365
         ax.scatter([x], [row.stated], s=70, color=style.STATED, zorder=3)
         ax.annotate(f"{number(row.stated)} visits stated\n({row.article})", (x, row.stated),
                     textcoords="offset points", xytext=(-10, 8), ha="right", fontsize=9)
