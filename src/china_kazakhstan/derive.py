@@ -10,7 +10,9 @@ be anything from 22.5 to 23.5, and "more than 5,000" anything above 5,000.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 
@@ -134,3 +136,54 @@ def _n(value: float, decimals: int | None = None) -> str:
     if decimals is None:
         return f"{value:,.{decimals_of(value)}f}"
     return f"{value:,.{decimals}f}"
+
+
+# --- added for the reconciliation checks (generic helpers) ------------------------------------
+
+def plain_interval(value: float, qualifier: str = "exact", *, margin: float = 0.10) -> Interval:
+    """Values a plain reading of a hedged figure gives, where the logical reading is open-ended.
+
+    "more than 21.2" logically allows anything above 21.2 (:func:`stated_interval`); a reader
+    takes it to mean a little more, here up to ``margin`` above (10 %, the margin "about"
+    allows). Qualifiers with a bounded reading keep :func:`stated_interval`'s interval.
+    """
+    if qualifier in ("more_than", "at_least"):
+        return Interval(value, value * (1 + margin))
+    return stated_interval(value, qualifier)
+
+
+def intersection(intervals: Iterable[Interval]) -> Interval | None:
+    """The values every interval allows, or None when they have none in common."""
+    items = list(intervals)
+    if not items:
+        raise ValueError("intersection of no intervals")
+    low = max(i.low for i in items)
+    high = min(i.high for i in items)
+    return Interval(low, high) if low <= high else None
+
+
+def gap_between(a: Interval, b: Interval) -> float:
+    """Distance between two intervals (0 when they overlap), in their own unit."""
+    if a.overlaps(b):
+        return 0.0
+    return b.low - a.high if a.high < b.low else a.low - b.high
+
+
+def decimal_year(day: date) -> float:
+    """A date as a fractional year: 1 July 2024 -> 2024.497 (day 183 of a 366-day year)."""
+    first = date(day.year, 1, 1)
+    days = (date(day.year + 1, 1, 1) - first).days
+    return day.year + (day - first).days / days
+
+
+def steady_growth_share(growth_pct: float, fraction: float) -> float:
+    """Share of a year's flow that falls in its first ``fraction`` if the flow grows steadily.
+
+    A flow growing by ``growth_pct`` a year at a constant rate runs at (1 + g)^x at time x of
+    the year, so the first ``fraction`` of the year holds ((1 + g)^fraction − 1) / g of it;
+    with no growth that is ``fraction`` itself.
+    """
+    factor = 1 + growth_pct / 100
+    if math.isclose(factor, 1.0):
+        return fraction
+    return (factor ** fraction - 1) / (factor - 1)
