@@ -44,7 +44,8 @@ html: system-deps env  ## the HTML book only, in _build/html (warnings are error
 book: system-deps env  ## build the book: HTML in _build/html, PDF in _build/pdf
 	$(PY) -m china_kazakhstan build
 
-test: system-deps env  ## every test: lint, unit, data, strict nbval on committed outputs, the build, the PDF
+test: system-deps env  ## every test: lint, unit, data, strict nbval on committed outputs, the build, the PDF, the browser
+	@if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then npm ci --no-audit --no-fund; fi
 	$(BIN)/ruff check src tests
 	$(BIN)/frictionless validate --trusted data/datapackage.json
 	$(BIN)/pytest
@@ -54,6 +55,9 @@ lab: env  ## open the chapters in JupyterLab with the project's environment
 
 refresh: env validate  ## re-execute every book notebook in place (after changing data or code), deterministically
 	$(PY) -m china_kazakhstan execute
+
+bench: env  ## time clean and incremental builds, PDF, page weight, reproducibility (BENCH_ARGS=--with-tests)
+	$(PY) bench/benchmark.py $(BENCH_ARGS)
 
 clean:  ## remove the build (and its execution cache)
 	rm -rf $(BUILD)

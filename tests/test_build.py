@@ -1,7 +1,8 @@
 """The book builds from a clean copy, stays offline, refuses bad input, and never shows
 stale numbers: a changed data file changes the next build, through the execution cache.
 
-These tests build a throw-away copy of the project (about a minute on two cores).
+They read the throw-away copy of the project that ``conftest.built_book`` builds once per
+run (about a minute on two cores); the two that change it run after every other test.
 """
 
 from __future__ import annotations
@@ -23,14 +24,10 @@ from china_kazakhstan.tables import format_value
 pytestmark = pytest.mark.build
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A clean copy of the project, built once (HTML and PDF) for the tests below."""
-    project = copy_project(tmp_path_factory.mktemp("book") / "project")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CHINA_KZ_ROOT", str(project))
-        build(project, pdf=True)
-    return project
+@pytest.fixture
+def built(built_book: Path) -> Path:
+    """The copy of the project built once per run (conftest.built_book)."""
+    return built_book
 
 
 def _html(project: Path, page: str) -> str:
@@ -107,6 +104,7 @@ def test_bad_data_stops_the_build_with_a_clear_message(built: Path, tmp_path: Pa
         validate(broken)
 
 
+@pytest.mark.mutates_built_book
 def test_a_failing_notebook_fails_the_build(built: Path) -> None:
     notebook = built / "chapters" / "connectivity.ipynb"
     original = notebook.read_text(encoding="utf-8")
@@ -120,6 +118,7 @@ def test_a_failing_notebook_fails_the_build(built: Path) -> None:
         notebook.write_text(original, encoding="utf-8")
 
 
+@pytest.mark.mutates_built_book
 def test_a_changed_data_file_changes_the_next_build(built: Path) -> None:
     """Edit the rail-cargo figure (seed, manifest and ledger together) and rebuild."""
     ledger = load_ledger(built)

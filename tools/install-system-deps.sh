@@ -4,6 +4,8 @@
 # Chinese text of the articles. Installs only what is missing; idempotent.
 set -euo pipefail
 packages=(chromium poppler-utils fonts-dejavu-core fonts-wqy-microhei python3-venv ca-certificates)
+# Node.js and npm install axe-core (package-lock.json) for the browser tests' accessibility audit.
+command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,21 +1,33 @@
 """Build the book: the one sequence the Makefile, the tests and the benchmark all run.
 
 1. validate the data (clear messages, exit before anything is built from bad input);
-2. drop cached notebook runs whose inputs changed (the cache only sees code);
-3. ``jupyter-book build`` with warnings as errors, a failing notebook failing the build;
-4. for the PDF: the single-page HTML, printed by headless Chromium.
+2. skip a builder whose output is up to date: nothing it reads changed since it last
+   succeeded (sources, data, package code, tool versions) and its output is untouched;
+3. drop cached notebook runs whose inputs changed (the cache itself only sees code),
+   then run the notebooks the cache lacks, on every core, into that cache;
+4. ``jupyter-book build`` with warnings as errors, a failing notebook failing the build
+   (every notebook is cached by then, except one that failed: myst-nb runs it again and
+   stops the build with its traceback);
+5. for the PDF: the single-page HTML, printed by headless Chromium.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from .errors import DataError
 
 BUILD_FLAGS = ["-W", "-n", "--keep-going"]
+#: Never part of what a build reads.
+_NOT_SOURCES = {"_build", ".venv", ".git", "node_modules", "__pycache__", ".ipynb_checkpoints",
+                ".pytest_cache", ".ruff_cache"}
+STAMPS = "_build/.stamps"
 
 
 class BuildError(RuntimeError):
@@ -43,29 +55,168 @@ def validate(root: Path) -> None:
                          + "\n".join(f"  - {m}" for m in missing))
 
 
-def jupyter_book(root: Path, builder: str = "html") -> Path:
-    """Run ``jupyter-book build`` for one builder; return its output folder."""
-    from .notebooks import invalidate_stale
+def book_config(root: Path) -> dict:
+    import yaml
 
-    invalidate_stale(root, root / "_build" / ".jupyter_cache")
+    return yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
+
+
+def execution_settings(root: Path) -> dict:
+    """The ``execute:`` section of ``_config.yml``, with Jupyter Book's defaults."""
+    execute = book_config(root).get("execute") or {}
+    return {
+        "mode": execute.get("execute_notebooks", "auto"),
+        "cache": root / (execute.get("cache") or "_build/.jupyter_cache"),
+        "timeout": execute.get("timeout", 30),
+        "allow_errors": bool(execute.get("allow_errors", False)),
+        "exclude": tuple(execute.get("exclude_patterns") or ()),
+    }
+
+
+def prepare_notebooks(root: Path, *, workers: int | None = None):
+    """Invalidate, then execute into the cache every notebook it lacks (in parallel)."""
+    from .notebooks import execute_uncached, invalidate_stale
+
+    settings = execution_settings(root)
+    if settings["mode"] != "cache":
+        return None
+    for notebook in invalidate_stale(root, settings["cache"]):
+        print(f"[execute] inputs changed or not yet run: {notebook.relative_to(root)}", flush=True)
+    report = execute_uncached(root, settings["cache"], workers=workers, timeout=settings["timeout"],
+                              allow_errors=settings["allow_errors"], exclude=settings["exclude"],
+                              log=lambda line: print(line, flush=True))
+    for name, files in report.undeclared.items():
+        print(f"[execute] WARNING {name} read {', '.join(files)} without declaring it: add it to the "
+              f"notebook's metadata, \"china_kazakhstan\": {{\"inputs\": [...]}} (it is tracked anyway)",
+              file=sys.stderr, flush=True)
+    return report
+
+
+# --- up-to-date check ---------------------------------------------------------------------
+
+def _skipped_names(root: Path) -> set[str]:
+    """Top-level names Sphinx never reads (``exclude_patterns`` without wildcards)."""
+    patterns = book_config(root).get("exclude_patterns") or []
+    return {p for p in patterns if isinstance(p, str) and not any(c in p for c in "*?[")}
+
+
+def source_files(root: Path) -> list[Path]:
+    """Every file a build can read: the project (less what Sphinx excludes) and the package."""
+    from .notebooks import package_files
+
+    skip_top = _skipped_names(root)
+    found = []
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        dirs[:] = sorted(d for d in dirs if d not in _NOT_SOURCES and not d.endswith(".egg-info")
+                         and not (here == root and d in skip_top))
+        found += [here / f for f in files if not (here == root and f in skip_top)]
+    return sorted(set(found) | set(package_files()))
+
+
+def sources_digest(root: Path, builder: str) -> str:
+    """sha256 of what a build reads: its files, the installed packages, the builder."""
+    from .notebooks import environment_digest
+
+    digest = hashlib.sha256(json.dumps([builder, BUILD_FLAGS, environment_digest()]).encode())
+    for path in source_files(root):
+        name = path.relative_to(root) if path.is_relative_to(root) else path
+        digest.update(f"{name}\0".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def outputs_digest(folder: Path) -> str:
+    """Names, sizes and modification times of every file of a build's output."""
+    digest = hashlib.sha256()
+    if not folder.is_dir():
+        return ""
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        info = path.stat()
+        digest.update(f"{path.relative_to(folder)}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _stamp_path(root: Path, name: str) -> Path:
+    return root / STAMPS / f"{name}.json"
+
+
+def _read_stamp(root: Path, name: str) -> dict:
+    try:
+        return json.loads(_stamp_path(root, name).read_text())
+    except (FileNotFoundError, ValueError):
+        return {}
+
+
+def _write_stamp(root: Path, name: str, stamp: dict) -> None:
+    path = _stamp_path(root, name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(stamp, indent=1, sort_keys=True) + "\n")
+
+
+def up_to_date(root: Path, builder: str) -> bool:
+    """True when the last successful ``builder`` build read what is there now, and its output is intact."""
+    stamp = _read_stamp(root, builder)
+    return bool(stamp) and stamp.get("sources") == sources_digest(root, builder) \
+        and stamp.get("outputs") == outputs_digest(root / "_build" / builder)
+
+
+# --- the steps ----------------------------------------------------------------------------
+
+def _phase(name: str, start: float) -> None:
+    print(f"[build] {name}: {time.perf_counter() - start:.1f} s", flush=True)
+
+
+def jupyter_book(root: Path, builder: str = "html", *, force: bool = False) -> Path:
+    """Run ``jupyter-book build`` for one builder (unless up to date); return its output folder."""
+    root = root.resolve()
+    output = root / "_build" / builder
+    if not force and up_to_date(root, builder):
+        print(f"{builder}: up to date (nothing it reads changed since its last build)", flush=True)
+        return output
+    _stamp_path(root, builder).unlink(missing_ok=True)
+    sources = sources_digest(root, builder)
+    start = time.perf_counter()
+    prepare_notebooks(root)
+    _phase("notebooks", start)
     executable = Path(sys.executable).with_name("jupyter-book")
     command = [str(executable), "build", str(root), "--path-output", str(root),
                "--builder", builder, *BUILD_FLAGS]
+    start = time.perf_counter()
     result = subprocess.run(command, cwd=root, env=_env(root), check=False)
+    _phase(f"jupyter-book {builder}", start)
     if result.returncode != 0:
         raise BuildError(f"jupyter-book build --builder {builder} failed (exit "
                          f"{result.returncode}); the log above names the page and cell.")
-    return root / "_build" / builder
+    if sources == sources_digest(root, builder):  # nothing changed while it ran
+        _write_stamp(root, builder, {"sources": sources, "outputs": outputs_digest(output)})
+    return output
 
 
-def build(root: Path, *, pdf: bool = True) -> dict[str, Path]:
-    """Validate, then build the HTML book and (optionally) the PDF; return output paths."""
+def print_pdf(root: Path, single: Path, *, force: bool = False) -> Path:
+    """Print the single-page book, unless the PDF was printed from this very output."""
     from .pdf import print_book
 
+    target = root / "_build" / "pdf" / "china-kazakhstan.pdf"
+    stamp = {"singlehtml": outputs_digest(single), "sources": sources_digest(root, "pdf"),
+             "pdf": outputs_digest(target.parent)}
+    if not force and target.is_file() and _read_stamp(root, "pdf") == stamp:
+        print("pdf: up to date (printed from this single-page build)", flush=True)
+        return target
+    _stamp_path(root, "pdf").unlink(missing_ok=True)
+    out = print_book(single / "index.html", target, root)
+    _write_stamp(root, "pdf", {**stamp, "pdf": outputs_digest(target.parent)})
+    return out
+
+
+def build(root: Path, *, pdf: bool = True, force: bool = False) -> dict[str, Path]:
+    """Validate, then build the HTML book and (optionally) the PDF; return output paths."""
+    root = root.resolve()
+    start = time.perf_counter()
     validate(root)
-    outputs = {"html": jupyter_book(root, "html") / "index.html"}
+    _phase("validate", start)
+    outputs = {"html": jupyter_book(root, "html", force=force) / "index.html"}
     if pdf:
-        single = jupyter_book(root, "singlehtml")
-        outputs["pdf"] = print_book(single / "index.html",
-                                    root / "_build" / "pdf" / "china-kazakhstan.pdf", root)
+        single = jupyter_book(root, "singlehtml", force=force)
+        outputs["pdf"] = print_pdf(root, single, force=force)
     return outputs
