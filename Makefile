@@ -30,7 +30,8 @@ env: $(VENV)/.installed  ## the project's Python environment in .venv, from requ
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
-	@test -x $(BIN)/uv || $(PY) -m pip install -q "uv==$(UV_VERSION)"
+	@test -x $(BIN)/uv || { $(PY) -m pip --version >/dev/null 2>&1 || $(PY) -m ensurepip >/dev/null; \
+		$(PY) -m pip install -q "uv==$(UV_VERSION)"; }
 	$(BIN)/uv pip sync -q --python $(PY) requirements.lock
 	$(BIN)/uv pip install -q --python $(PY) --no-deps -e .
 	@touch $@

@@ -74,6 +74,26 @@ def test_every_claim_is_marked_in_the_articles_page(built: Path) -> None:
         assert f'id="{claim_id}"' in articles, f"{claim_id} has no anchor in the articles appendix"
 
 
+#: The chapter page that tabulates each topic of the ledger.
+TOPIC_PAGES = {"connectivity": "connectivity", "trade": "trade", "energy_industry": "energy_industry",
+               "people_to_people": "people_to_people", "diplomacy_context": "diplomacy"}
+
+
+def test_every_ledger_row_is_in_its_chapters_table(built: Path) -> None:
+    ledger = load_ledger(built)
+    topics = set(ledger.claims["topic"])
+    assert topics <= set(TOPIC_PAGES), f"topics without a chapter: {sorted(topics - set(TOPIC_PAGES))}"
+    for topic, page in TOPIC_PAGES.items():
+        html = _html(built, page)
+        tables = re.findall(r'<table class="ledger-table">.*?</table>', html, flags=re.S)
+        linked = set()
+        for table in tables:
+            linked |= set(re.findall(r'href="articles\.html#(C\d+)"', table))
+        expected = set(ledger.claims_for(topic)["claim_id"])
+        missing = sorted(expected - linked)
+        assert not missing, f"{page}.html: ledger rows of {topic} missing from its tables: {missing}"
+
+
 def test_pdf_has_every_chapter(built: Path) -> None:
     pdf = built / "_build" / "pdf" / "china-kazakhstan.pdf"
     assert pdf.stat().st_size > 50_000
