@@ -345,7 +345,7 @@ def trade_chart(ledger: Ledger):
     left.set_title("Full years", fontsize=10.5, fontweight="normal", color=style.MUTED)
     months = info["part"]["period_label"].rsplit(" ", 1)[0]
     right.set_title(f"{months} only", fontsize=10.5, fontweight="normal", color=style.MUTED)
-    left.set_ylim(0, series["value"].max() * 1.22)
+    left.set_ylim(0, series["value"].max() * 1.7)
     entries = {}
     for ax in (left, right):
         entries.update(zip(*reversed(ax.get_legend_handles_labels()), strict=True))
