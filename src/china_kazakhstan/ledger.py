@@ -50,6 +50,13 @@ class Ledger:
         rows = self.claims[self.claims["metric"] == metric]
         return rows.sort_values(["published_date", "claim_id"])
 
+    def only(self, metric: str) -> pd.Series:
+        """The single claim of a metric; an error if the ledger holds none or several."""
+        rows = self.claims[self.claims["metric"] == metric]
+        if len(rows) != 1:
+            raise ValueError(f"expected one claim of {metric!r}, found {len(rows)}")
+        return rows.iloc[0]
+
     def claim(self, claim_id: str) -> pd.Series:
         return self.claims.loc[self.claims["claim_id"] == claim_id].iloc[0]
 

@@ -19,17 +19,11 @@ PORTS = {"Horgos": "china_europe_trains_via_horgos",
          "Alashankou": "china_europe_trains_via_alashankou"}
 
 
-def _one(ledger: Ledger, metric: str) -> pd.Series:
-    rows = ledger.metric(metric)
-    if len(rows) != 1:
-        raise ValueError(f"expected one claim of {metric!r}, found {len(rows)}")
-    return rows.iloc[0]
-
 
 def rail_cargo(ledger: Ledger) -> pd.DataFrame:
     """Rail cargo between the two countries: the stated year and the year its growth implies."""
-    volume = _one(ledger, "rail_cargo_volume")
-    growth = _one(ledger, "rail_cargo_volume_growth")
+    volume = ledger.only("rail_cargo_volume")
+    growth = ledger.only("rail_cargo_volume_growth")
     prior = prior_from_growth(volume["value"], growth["value"])
     return pd.DataFrame([
         {"year": volume["year"] - 1, "value": prior.value, "kind": "derived",
@@ -43,8 +37,8 @@ def trains_by_port(ledger: Ledger) -> pd.DataFrame:
     """China–Europe trains through each port: 2023 as stated, 2022 as implied by the growth."""
     rows = []
     for port, metric in PORTS.items():
-        trains = _one(ledger, metric)
-        growth = _one(ledger, f"{metric}_growth")
+        trains = ledger.only(metric)
+        growth = ledger.only(f"{metric}_growth")
         prior = prior_from_growth(trains["value"], growth["value"])
         rows.append({"port": port, "year": trains["year"] - 1, "trains": prior.value,
                      "kind": "derived", "basis": prior.formula,
@@ -57,7 +51,7 @@ def trains_by_port(ledger: Ledger) -> pd.DataFrame:
 
 def early_2024_pace(ledger: Ledger) -> dict[str, object]:
     """The ">5,000 trains by 30 April 2024" figure against the 2023 pace over the same days."""
-    early = _one(ledger, "freight_trains_via_horgos_alashankou")
+    early = ledger.only("freight_trains_via_horgos_alashankou")
     ports = trains_by_port(ledger)
     full_2023 = ports[(ports["kind"] == "stated")]["trains"].sum()
     end = early["period_end"].date()
@@ -125,7 +119,7 @@ def facts(ledger: Ledger) -> dict[str, str]:
     stated = ports[ports["kind"] == "stated"]
     derived = ports[ports["kind"] == "derived"]
     pace = early_2024_pace(ledger)
-    growth = _one(ledger, "rail_cargo_volume_growth")
+    growth = ledger.only("rail_cargo_volume_growth")
     return {
         "rail_cargo_value": format_value(cargo["value"].iloc[1], "million_tonnes"),
         "rail_cargo_year": str(cargo["year"].iloc[1]),
@@ -148,7 +142,7 @@ def facts(ledger: Ledger) -> dict[str, str]:
 
 def key_figures(ledger: Ledger) -> list[dict[str, str]]:
     """Two figures for the introduction page."""
-    cargo = _one(ledger, "rail_cargo_volume")
+    cargo = ledger.only("rail_cargo_volume")
     trains = trains_by_port(ledger)
     stated = trains[trains["kind"] == "stated"]
     return [

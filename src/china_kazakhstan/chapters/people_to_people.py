@@ -77,12 +77,6 @@ EVENT_LABELS = {
 # --------------------------------------------------------------------------- ledger access
 
 
-def _one(ledger: Ledger, metric: str) -> pd.Series:
-    rows = ledger.metric(metric)
-    if len(rows) != 1:
-        raise ValueError(f"expected one claim of {metric!r}, found {len(rows)}")
-    return rows.iloc[0]
-
 
 def _all(ledger: Ledger, metric: str, expected: int | None = None) -> pd.DataFrame:
     """Every claim of a metric, the oldest period first."""
@@ -254,8 +248,8 @@ def students_chart(ledger: Ledger):
 def sister_cities(ledger: Ledger) -> dict[str, object]:
     """The 26 pairs (two articles), Xinjiang's pairs, the first pair, and what they imply."""
     pairs = _all(ledger, "sister_region_city_pairs")
-    xinjiang = _one(ledger, "xinjiang_sister_city_pairs")
-    first = _one(ledger, "urumqi_almaty_sister_city_order")
+    xinjiang = ledger.only("xinjiang_sister_city_pairs")
+    first = ledger.only("urumqi_almaty_sister_city_order")
     latest = pairs.iloc[-1]
     earliest_count = pairs.sort_values("period_end").iloc[0]
     share = Derived(xinjiang["value"] / latest["value"] * 100,
@@ -290,9 +284,9 @@ class TourismArithmetic:
 
 def tourism(ledger: Ledger) -> TourismArithmetic:
     """The 126 thousand tourists as a monthly average, and the base the 12-fold would imply."""
-    tourists = _one(ledger, "chinese_tourists_to_kz")
-    multiple = _one(ledger, "chinese_tourists_to_kz_multiple")
-    bookings = _one(ledger, "flight_bookings_china_to_kz_multiple")
+    tourists = ledger.only("chinese_tourists_to_kz")
+    multiple = ledger.only("chinese_tourists_to_kz_multiple")
+    bookings = ledger.only("flight_bookings_china_to_kz_multiple")
     start = tourists["period_start"].date()
     end = tourists["period_end"].date()
     days = (end - start).days + 1
@@ -597,16 +591,16 @@ def facts(ledger: Ledger) -> dict[str, str]:
     """Numbers for the chapter's prose, formatted as a reader writes them."""
     ci = _all(ledger, "confucius_institutes")
     major = _all(ledger, "chinese_universities_kazakh_major")
-    centres = _one(ledger, "chinese_universities_kz_research_centres")
-    rank = _one(ledger, "china_rank_as_kz_study_destination")
+    centres = ledger.only("chinese_universities_kz_research_centres")
+    rank = ledger.only("china_rank_as_kz_study_destination")
     st = students(ledger)
     s = sister_cities(ledger)
     pairs = s["pairs"]
     t = tourism(ledger)
     ev = timeline(ledger)
     busiest = busiest_years(ev)
-    alliance = _one(ledger, "kz_cities_in_silk_road_tourism_alliance")
-    tourism_year = _one(ledger, "kz_china_tourism_year_host_order_central_asia")
+    alliance = ledger.only("kz_cities_in_silk_road_tourism_alliance")
+    tourism_year = ledger.only("kz_china_tourism_year_host_order_central_asia")
     major_change = growth_between(major["value"].iloc[0], major["value"].iloc[-1])
     return {
         "ci_first": number(ci["value"].iloc[0]),

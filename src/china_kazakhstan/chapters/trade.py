@@ -37,12 +37,6 @@ RANK_SHORT = {
 
 # ---------------------------------------------------------------- helpers
 
-def _one(ledger: Ledger, metric: str) -> pd.Series:
-    rows = ledger.metric(metric)
-    if len(rows) != 1:
-        raise ValueError(f"expected one claim of {metric!r}, found {len(rows)}")
-    return rows.iloc[0]
-
 
 def shift_period(period: str, years: int) -> str:
     """A ledger period moved by whole years: '2024-01..2024-05', -1 -> '2023-01..2023-05'."""
@@ -199,8 +193,8 @@ def partial_year(ledger: Ledger) -> dict[str, object]:
 
 def agriculture(ledger: Ledger) -> dict[str, object]:
     """Agricultural trade: the stated year, the year before it implies, its share of all goods."""
-    value = _one(ledger, AGRI)
-    growth = _one(ledger, AGRI_GROWTH)
+    value = ledger.only(AGRI)
+    growth = ledger.only(AGRI_GROWTH)
     prior = prior_from_growth(value["value"], growth["value"])
     total = _stated(ledger, value["period"])
     return {"value": value, "growth": growth, "prior": prior, "total": total,
@@ -484,8 +478,8 @@ def facts(ledger: Ledger) -> dict[str, str]:
         row = by_metric[metric].iloc[index]
         return largest(row["value"], row["qualifier"])
 
-    pavilion = _one(ledger, "kz_alibaba_national_pavilion_order")
-    enterprises = _one(ledger, "alibaba_kz_enterprises")
+    pavilion = ledger.only("kz_alibaba_national_pavilion_order")
+    enterprises = ledger.only("alibaba_kz_enterprises")
     return {
         "n_trade_claims": str(len(claims)),
         "n_trade_articles": str(claims["seed"].nunique()),
@@ -528,7 +522,7 @@ def facts(ledger: Ledger) -> dict[str, str]:
         "export_rank": rank_text(RANKS[1]),
         "import_rank": rank_text(RANKS[2]),
         "investor_rank": rank_text(RANKS[3]),
-        "aliexpress_rank": largest(_one(ledger, "aliexpress_rank_online_platform_kz")["value"]),
+        "aliexpress_rank": largest(ledger.only("aliexpress_rank_online_platform_kz")["value"]),
         "pavilion_order": format_value(pavilion["value"], pavilion["unit"]),
         "alibaba_enterprises": format_value(enterprises["value"], enterprises["unit"],
                                             enterprises["qualifier"]),
