@@ -143,15 +143,23 @@ def projects_table(ledger, topic: str, categories: Sequence[str] | None = None):
     return HTML(html_table(pd.DataFrame(grouped), raw_html_columns=("Quotes",)))
 
 
-def chapter_sources(ledger, topic: str):
-    """The articles a chapter draws on, with the number of its figures each supplies."""
+def sources_list(ledger, claims: pd.DataFrame, verb: str = ""):
+    """The articles some claims come from, with how many figures each supplies.
+
+    ``verb`` qualifies the count ("checked" gives "3 figures checked").
+    """
     from IPython.display import HTML
 
-    claims = ledger.claims_for(topic)
     counts = claims.groupby("seed").size()
     sources = ledger.sources[ledger.sources["file"].isin(counts.index)].sort_values("published_date")
+    suffix = f" {verb}" if verb else ""
     items = [f"<li>{html.escape(s.short_name)}: “{html.escape(s.headline)}”, {html.escape(s.outlet)}, "
-             f"{html.escape(s.published)} ({counts[s.file]} figure{'s' if counts[s.file] != 1 else ''}; "
-             f'<a href="{ARTICLES_PAGE}#article-{s.file.split("_")[0]}">full text</a>)</li>'
+             f"{html.escape(s.published)} ({counts[s.file]} figure{'s' if counts[s.file] != 1 else ''}"
+             f'{suffix}; <a href="{ARTICLES_PAGE}#article-{s.file.split("_")[0]}">full text</a>)</li>'
              for s in sources.itertuples()]
     return HTML(f'<ul class="chapter-sources">{"".join(items)}</ul>')
+
+
+def chapter_sources(ledger, topic: str):
+    """The articles a chapter draws on, with the number of its figures each supplies."""
+    return sources_list(ledger, ledger.claims_for(topic))

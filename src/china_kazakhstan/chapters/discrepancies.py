@@ -16,11 +16,11 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
-from .. import reconcile, style
+from .. import reconcile, style, tables
 from ..derive import Interval
 from ..ledger import Ledger
 from ..reconcile import Check
-from ..tables import ARTICLES_PAGE, claims_table, format_value, html_table, number, quote_link
+from ..tables import claims_table, format_value, html_table, number, quote_link
 
 PAGE = "discrepancies.html"
 COUNT = "capacity_projects_count"
@@ -293,16 +293,8 @@ def unconfirmed_table(ledger: Ledger):
 
 def sources_list(ledger: Ledger):
     """The articles whose figures the checks use, with how many each supplies."""
-    from IPython.display import HTML
-
     used = ledger.claims[ledger.claims["claim_id"].isin(checked_claim_ids(ledger))]
-    counts = used.groupby("seed").size()
-    sources = ledger.sources[ledger.sources["file"].isin(counts.index)].sort_values("published_date")
-    items = [f"<li>{html.escape(s.short_name)}: “{html.escape(s.headline)}”, {html.escape(s.outlet)}, "
-             f"{html.escape(s.published)} ({counts[s.file]} figure{'s' if counts[s.file] != 1 else ''} "
-             f'checked; <a href="{ARTICLES_PAGE}#article-{s.file.split("_")[0]}">full text</a>)</li>'
-             for s in sources.itertuples()]
-    return HTML(f'<ul class="chapter-sources">{"".join(items)}</ul>')
+    return tables.sources_list(ledger, used, verb="checked")
 
 
 # --------------------------------------------------------------------------- chart helpers
