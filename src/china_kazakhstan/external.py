@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from .errors import DataError, Problem
+from .ledger import add_period_columns
 from .paths import project_root
 from .periods import PartialDate, PeriodError, parse_period
 from .schema import DataPackage, Row
@@ -130,12 +131,7 @@ def check_row(file: str, row: Row) -> list[Problem]:
 def _typed(rows: list[Row]) -> pd.DataFrame:
     frame = pd.DataFrame([r.values for r in rows]).astype("string")
     frame["value"] = frame["value"].astype(float)
-    periods = [parse_period(p) for p in frame["period"]]
-    frame["period_kind"] = pd.array([p.kind for p in periods], dtype="string")
-    frame["period_start"] = pd.to_datetime([p.start_date for p in periods])
-    frame["period_end"] = pd.to_datetime([p.end_date for p in periods])
-    frame["period_label"] = pd.array([p.label() for p in periods], dtype="string")
-    frame["year"] = [p.year for p in periods]
+    periods = add_period_columns(frame)
     frame["full_year"] = [p.kind == "flow" and p.start.precision == "year" for p in periods]
     frame["side"] = pd.array([SIDE[r] for r in frame["reporter"]], dtype="string")
     frame["reporter_label"] = pd.array([REPORTER_LABEL[r] for r in frame["reporter"]], dtype="string")

@@ -225,6 +225,21 @@ def _check_exclusions(file: str, rows: list[Row], texts: dict[str, str]) -> list
     return problems
 
 
+def add_period_columns(frame: pd.DataFrame) -> list:
+    """Parse ``frame["period"]`` into kind, start, end, label and year columns (in place).
+
+    Shared by every table with a period (the ledger's claims, the outside trade figures),
+    so that a period means the same thing everywhere. Returns the parsed periods.
+    """
+    periods = [parse_period(p) for p in frame["period"]]
+    frame["period_kind"] = pd.array([p.kind for p in periods], dtype="string")
+    frame["period_start"] = pd.to_datetime([p.start_date for p in periods])
+    frame["period_end"] = pd.to_datetime([p.end_date for p in periods])
+    frame["period_label"] = pd.array([p.label() for p in periods], dtype="string")
+    frame["year"] = [p.year for p in periods]
+    return periods
+
+
 def _typed(root: Path, tables: dict[str, list[Row]], texts: dict[str, str]) -> Ledger:
     sources = pd.DataFrame([r.values for r in tables["sources"]]).astype("string")
     sources["published_date"] = pd.to_datetime(
@@ -233,12 +248,7 @@ def _typed(root: Path, tables: dict[str, list[Row]], texts: dict[str, str]) -> L
 
     claims = pd.DataFrame([r.values for r in tables["claims"]]).astype("string")
     claims["value"] = claims["value"].astype(float)
-    periods = [parse_period(p) for p in claims["period"]]
-    claims["period_kind"] = pd.array([p.kind for p in periods], dtype="string")
-    claims["period_start"] = pd.to_datetime([p.start_date for p in periods])
-    claims["period_end"] = pd.to_datetime([p.end_date for p in periods])
-    claims["period_label"] = pd.array([p.label() for p in periods], dtype="string")
-    claims["year"] = [p.year for p in periods]
+    add_period_columns(claims)
     claims["line"] = [r.line for r in tables["claims"]]
     claims["quote_start"] = [texts[s].index(q) for s, q in zip(claims["seed"], claims["quote"],
                                                                 strict=True)]
