@@ -147,7 +147,7 @@ def summary(runs: list[dict], **extra) -> dict:
 FLOOR_CODE = r"""
 import json, sys
 from pathlib import Path
-from china_kazakhstan.notebooks import book_notebooks, relevant_reads, run_notebooks
+from china_kazakhstan.build.execution import book_notebooks, relevant_reads, run_notebooks
 root = Path(sys.argv[1])
 runs = run_notebooks(book_notebooks(root), workers=1, timeout=int(sys.argv[2]), root=root, trace=True)
 bad = [f"{r.path.name}: {r.error}" for r in runs if r.error]
@@ -253,8 +253,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"benchmark: work folder {work}, {args.repeat} repetition(s), {os.cpu_count()} cores", flush=True)
     try:
         bench = Bench(work, args.repeat)
-        from china_kazakhstan.build import execution_settings
-        from china_kazakhstan.notebooks import book_notebooks
+        from china_kazakhstan.build.pipeline import execution_settings
+        from china_kazakhstan.build.execution import book_notebooks
 
         results: dict = {"repeat": args.repeat, "cores": os.cpu_count(), "commit": git("rev-parse", "HEAD"),
                          "dirty_files": len(git("status", "--porcelain").splitlines()),

@@ -44,7 +44,7 @@ def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     Read it, do not change it; a test that must change it is marked ``mutates_built_book``.
     """
-    from china_kazakhstan.build import build
+    from china_kazakhstan.build.pipeline import build
 
     project = copy_project(tmp_path_factory.mktemp("book") / "project")
     with pytest.MonkeyPatch.context() as patch:

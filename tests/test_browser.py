@@ -29,8 +29,8 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from china_kazakhstan.notebooks import book_notebooks
-from china_kazakhstan.pdf import CHROMIUM_ARGS, chromium_path
+from china_kazakhstan.build.execution import book_notebooks
+from china_kazakhstan.build.pdf import CHROMIUM_ARGS, chromium_path
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
 

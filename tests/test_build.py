@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from conftest import copy_project
 
-from china_kazakhstan.build import BuildError, build, jupyter_book, validate
-from china_kazakhstan.ledger import load_ledger
-from china_kazakhstan.notebooks import book_notebooks
-from china_kazakhstan.seeds import write_manifest
-from china_kazakhstan.tables import format_value
+from china_kazakhstan.build.execution import book_notebooks
+from china_kazakhstan.build.pipeline import BuildError, build, jupyter_book, validate
+from china_kazakhstan.data.ledger import load_ledger
+from china_kazakhstan.data.seeds import write_manifest
+from china_kazakhstan.report.tables import format_value
 
 pytestmark = pytest.mark.build
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from china_kazakhstan.chapters import diplomacy
-from china_kazakhstan.ledger import load_ledger
+from china_kazakhstan.data.ledger import load_ledger
 
 
 @pytest.fixture(scope="module")

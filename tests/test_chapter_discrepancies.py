@@ -10,9 +10,10 @@ import re
 import matplotlib.pyplot as plt
 import pytest
 
-from china_kazakhstan import book, reconcile
+from china_kazakhstan import book
 from china_kazakhstan.chapters import discrepancies as dis
-from china_kazakhstan.tables import format_value, number
+from china_kazakhstan.checks import engine as reconcile
+from china_kazakhstan.report.tables import format_value, number
 
 
 @pytest.fixture(scope="module")

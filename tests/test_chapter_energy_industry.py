@@ -8,8 +8,8 @@ import matplotlib.pyplot as plt
 import pytest
 
 from china_kazakhstan import book
+from china_kazakhstan.analysis.intervals import stated_interval
 from china_kazakhstan.chapters import energy_industry as ei
-from china_kazakhstan.derive import stated_interval
 
 
 @pytest.fixture(scope="module")

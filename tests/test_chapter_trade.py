@@ -13,9 +13,9 @@ import matplotlib.pyplot as plt
 import pytest
 
 from china_kazakhstan import book
+from china_kazakhstan.analysis.intervals import stated_interval
 from china_kazakhstan.chapters import trade
-from china_kazakhstan.derive import stated_interval
-from china_kazakhstan.tables import format_value
+from china_kazakhstan.report.tables import format_value
 
 
 @pytest.fixture(scope="module")

@@ -10,10 +10,11 @@ import matplotlib.pyplot as plt
 import nbformat
 import pytest
 
-from china_kazakhstan import book, external
+from china_kazakhstan import book
+from china_kazakhstan.analysis.intervals import stated_interval
 from china_kazakhstan.chapters import trade, trade_mirror
-from china_kazakhstan.derive import stated_interval
-from china_kazakhstan.external import SOURCE_COLUMN
+from china_kazakhstan.data import mirror as external
+from china_kazakhstan.data.mirror import SOURCE_COLUMN
 
 ROOT = Path(__file__).resolve().parents[1]
 

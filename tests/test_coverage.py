@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from china_kazakhstan.__main__ import main
-from china_kazakhstan.coverage import audit, sentence_of, uncovered_mentions
-from china_kazakhstan.ledger import load_ledger
-from china_kazakhstan.numbers import find_mentions
+from china_kazakhstan.data.coverage import audit, sentence_of, uncovered_mentions
+from china_kazakhstan.data.ledger import load_ledger
+from china_kazakhstan.data.numbers import find_mentions
 
 
 def test_every_number_in_every_seed_is_accounted_for(root: Path) -> None:

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from china_kazakhstan.derive import (
+from china_kazakhstan.analysis.intervals import (
     Interval,
     decimal_year,
     gap_between,
@@ -56,7 +56,7 @@ def test_decimal_year_counts_days_in_the_year():
 
 
 def test_steady_growth_share():
-    from china_kazakhstan.derive import steady_growth_share
+    from china_kazakhstan.analysis.intervals import steady_growth_share
 
     assert steady_growth_share(0, 0.25) == 0.25
     assert steady_growth_share(32, 1.0) == pytest.approx(1.0)

@@ -10,10 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from china_kazakhstan import external
+from china_kazakhstan.data import mirror as external
+from china_kazakhstan.data.ledger import load_ledger
+from china_kazakhstan.data.schema import DataPackage
 from china_kazakhstan.errors import DataError
-from china_kazakhstan.ledger import load_ledger
-from china_kazakhstan.schema import DataPackage
 
 SHARED = Path("/work/shared/external/trade_mirror.csv")
 

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from china_kazakhstan.data.ledger import load_ledger
+from china_kazakhstan.data.schema import DataPackage
 from china_kazakhstan.errors import DataError
-from china_kazakhstan.ledger import load_ledger
 from china_kazakhstan.paths import project_root
-from china_kazakhstan.schema import DataPackage
 
 ROOT = project_root(Path(__file__).parent)
 

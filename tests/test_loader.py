@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from china_kazakhstan.data.ledger import load_ledger
+from china_kazakhstan.data.numbers import find_mentions
 from china_kazakhstan.errors import DataError
-from china_kazakhstan.ledger import load_ledger
-from china_kazakhstan.numbers import find_mentions
 
 
 def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from china_kazakhstan.notebooks import book_notebooks
+from china_kazakhstan.build.execution import book_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = book_notebooks(ROOT)

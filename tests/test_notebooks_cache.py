@@ -16,8 +16,8 @@ import nbformat
 import pytest
 from jupyter_cache import get_cache
 
-from china_kazakhstan import build as build_module
-from china_kazakhstan.notebooks import (
+from china_kazakhstan.build import pipeline as build_module
+from china_kazakhstan.build.execution import (
     DEFAULT_INPUTS,
     STATE_NAME,
     _outdated_by_cache,
@@ -93,9 +93,9 @@ def test_metadata_inputs_add_to_the_defaults(tiny: Path) -> None:
 
 def test_reads_are_mapped_to_sources_and_limited_to_the_project_and_package(tiny: Path) -> None:
     package = package_dir()
-    pyc = package / "__pycache__" / "ledger.cpython-311.pyc"
+    pyc = package / "data" / "__pycache__" / "ledger.cpython-311.pyc"
     opened = [str(tiny / "data" / "a.csv"), str(pyc), "/etc/hostname", str(tiny / "_build" / "x.json")]
-    assert relevant_reads(tiny, opened) == sorted([tiny / "data" / "a.csv", package / "ledger.py"])
+    assert relevant_reads(tiny, opened) == sorted([tiny / "data" / "a.csv", package / "data" / "ledger.py"])
 
 
 # --- execution into the cache, and invalidation per notebook --------------------------------
@@ -149,7 +149,7 @@ def test_an_undeclared_read_is_reported_and_still_tracked(tiny: Path) -> None:
 
 def test_the_package_modules_a_notebook_imports_are_its_inputs(tiny: Path) -> None:
     cache = tiny / "_build" / ".jupyter_cache"
-    _notebook(tiny / "a.ipynb", "import china_kazakhstan.periods", ["!data/*"])
+    _notebook(tiny / "a.ipynb", "import china_kazakhstan.data.periods", ["!data/*"])
     execute_uncached(tiny, cache, workers=2, log=lambda _: None)
     files = json.loads((cache / STATE_NAME).read_text())["notebooks"]["a.ipynb"]["files"]
     modules = {Path(name).name for name in files}
@@ -157,7 +157,7 @@ def test_the_package_modules_a_notebook_imports_are_its_inputs(tiny: Path) -> No
     assert "ledger.py" not in modules, "a module the notebook never imported is not its input"
     # Without a traced run, the whole package counts.
     untraced = record_inputs(tiny, tiny / "a.ipynb", None)["files"]
-    assert {"ledger.py", "periods.py", "notebooks.py"} <= {Path(name).name for name in untraced}
+    assert {"ledger.py", "periods.py", "execution.py"} <= {Path(name).name for name in untraced}
 
 
 def test_a_failing_notebook_is_not_cached_and_the_others_are(tiny: Path) -> None:
@@ -217,7 +217,7 @@ def test_a_builder_is_up_to_date_until_a_source_or_its_output_changes(tiny: Path
 
 def test_the_up_to_date_check_reads_the_package_and_not_the_build(tiny: Path) -> None:
     names = {p.name for p in build_module.source_files(tiny)}
-    assert {"a.ipynb", "a.csv", "_toc.yml", "notebooks.py", "build.py"} <= names
+    assert {"a.ipynb", "a.csv", "_toc.yml", "execution.py", "pipeline.py"} <= names
     (tiny / "_build").mkdir()
     (tiny / "_build" / "junk.txt").write_text("x")
     assert "junk.txt" not in {p.name for p in build_module.source_files(tiny)}
@@ -257,7 +257,7 @@ def test_chart_pngs_keep_their_pixels_in_fewer_bytes() -> None:
     import matplotlib.pyplot as plt
     from PIL import Image, ImageChops
 
-    from china_kazakhstan.notebooks import compact_png
+    from china_kazakhstan.build.execution import compact_png
 
     fig, ax = plt.subplots(figsize=(6, 3), facecolor="white")
     ax.plot(range(20), [x * x for x in range(20)])

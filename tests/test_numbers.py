@@ -1,4 +1,4 @@
-"""Unit tests for `china_kazakhstan.numbers`: each form of number the seeds use.
+"""Unit tests for `china_kazakhstan.data.numbers`: each form of number the seeds use.
 
 The extractor is the ground truth of the ledger checks (a claim's value must be
 stated in its quote; every number in a seed must be accounted for), so each
@@ -7,7 +7,7 @@ form it must recognise -- and each look-alike it must not -- is pinned here.
 
 import pytest
 
-from china_kazakhstan.numbers import (
+from china_kazakhstan.data.numbers import (
     UNIT_KINDS,
     UNIT_SCALE,
     Mention,

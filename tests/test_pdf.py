@@ -20,8 +20,8 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from china_kazakhstan.notebooks import book_notebooks
-from china_kazakhstan.pdf import PRINT_CSS
+from china_kazakhstan.build.execution import book_notebooks
+from china_kazakhstan.build.pdf import PRINT_CSS
 
 pytestmark = pytest.mark.build
 

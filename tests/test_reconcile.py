@@ -14,9 +14,16 @@ from datetime import date
 
 import pytest
 
-from china_kazakhstan import book, reconcile
-from china_kazakhstan.derive import Interval, decimal_year, prior_from_growth, start_year, stated_interval
-from china_kazakhstan.reconcile import (
+from china_kazakhstan import book
+from china_kazakhstan.analysis.intervals import (
+    Interval,
+    decimal_year,
+    prior_from_growth,
+    start_year,
+    stated_interval,
+)
+from china_kazakhstan.checks import engine as reconcile
+from china_kazakhstan.checks.engine import (
     Reading,
     compare_over_time,
     compare_same,

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from china_kazakhstan.data.ledger import load_ledger
+from china_kazakhstan.data.seeds import read_manifest, verify_seeds
 from china_kazakhstan.errors import DataError
-from china_kazakhstan.ledger import load_ledger
-from china_kazakhstan.seeds import read_manifest, verify_seeds
 
 SHARED_SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 

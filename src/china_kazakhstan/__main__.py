@@ -20,8 +20,8 @@ from .paths import project_root
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .coverage import uncovered_mentions
-    from .ledger import load_ledger
+    from .data.coverage import uncovered_mentions
+    from .data.ledger import load_ledger
 
     try:
         ledger = load_ledger()
@@ -41,14 +41,14 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _candidates(args: argparse.Namespace) -> int:
-    from .coverage import candidates_report
+    from .data.coverage import candidates_report
 
     print(candidates_report(Path(args.seed)))
     return 0
 
 
 def _execute(args: argparse.Namespace) -> int:
-    from .notebooks import book_notebooks, execute_in_place
+    from .build.execution import book_notebooks, execute_in_place
 
     root = project_root()
     targets = [Path(p) for p in args.notebooks] or book_notebooks(root)
@@ -59,7 +59,7 @@ def _execute(args: argparse.Namespace) -> int:
 
 
 def _invalidate(args: argparse.Namespace) -> int:
-    from .notebooks import invalidate_stale
+    from .build.execution import invalidate_stale
 
     root = project_root()
     stale = invalidate_stale(root, root / args.cache)
@@ -69,7 +69,7 @@ def _invalidate(args: argparse.Namespace) -> int:
 
 
 def _pdf(args: argparse.Namespace) -> int:
-    from .pdf import print_book
+    from .build.pdf import print_book
 
     out = print_book(Path(args.html), Path(args.pdf))
     print(f"PDF written: {out}")
@@ -77,7 +77,7 @@ def _pdf(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import BuildError, build
+    from .build.pipeline import BuildError, build
 
     try:
         outputs = build(project_root(), pdf=not args.no_pdf)
@@ -90,7 +90,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _manifest(args: argparse.Namespace) -> int:
-    from .seeds import write_manifest
+    from .data.seeds import write_manifest
 
     print(f"wrote {write_manifest(project_root() / 'seeds')}")
     return 0

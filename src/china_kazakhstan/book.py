@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .ledger import Ledger, load_ledger
-from .style import apply_style
+from .data.ledger import Ledger, load_ledger
+from .report.charts import apply_style
 
 
 def load() -> Ledger:

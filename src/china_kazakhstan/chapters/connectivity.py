@@ -10,10 +10,10 @@ from datetime import date
 
 import pandas as pd
 
-from .. import style
-from ..derive import prior_from_growth, pro_rata
-from ..ledger import Ledger
-from ..tables import format_value, number
+from ..analysis.intervals import prior_from_growth, pro_rata
+from ..data.ledger import Ledger
+from ..report import charts as style
+from ..report.tables import format_value, number
 
 PORTS = {"Horgos": "china_europe_trains_via_horgos",
          "Alashankou": "china_europe_trains_via_alashankou"}
@@ -65,7 +65,7 @@ def trains_arithmetic(ledger: Ledger):
     """The derived bars' arithmetic, as a reader checks it."""
     from IPython.display import HTML
 
-    from ..tables import html_table, quote_link
+    from ..report.tables import html_table, quote_link
 
     data = trains_by_port(ledger)
     shown = pd.DataFrame({

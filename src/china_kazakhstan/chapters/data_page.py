@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..ledger import Ledger
-from ..schema import DataPackage
-from ..tables import html_table
+from ..data.ledger import Ledger
+from ..data.schema import DataPackage
+from ..report.tables import html_table
 
 
 def facts(ledger: Ledger) -> dict[str, str]:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import style
-from ..derive import start_year
-from ..ledger import Ledger
-from ..tables import html_table, number, quote_link
+from ..analysis.intervals import start_year
+from ..data.ledger import Ledger
+from ..report import charts as style
+from ..report.tables import html_table, number, quote_link
 
 TOPIC = "diplomacy_context"
 ANNIVERSARIES = {

@@ -16,11 +16,13 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
-from .. import reconcile, style, tables
-from ..derive import Interval
-from ..ledger import Ledger
-from ..reconcile import Check
-from ..tables import claims_table, format_value, html_table, number, quote_link
+from ..analysis.intervals import Interval
+from ..checks import engine as reconcile
+from ..checks.engine import Check
+from ..data.ledger import Ledger
+from ..report import charts as style
+from ..report import tables
+from ..report.tables import claims_table, format_value, html_table, number, quote_link
 
 PAGE = "discrepancies.html"
 COUNT = "capacity_projects_count"

@@ -14,10 +14,10 @@ import math
 
 import pandas as pd
 
-from .. import style
-from ..derive import Derived, Interval, growth_between, stated_interval
-from ..ledger import Ledger
-from ..tables import format_value, html_table, number, quote_link
+from ..analysis.intervals import Derived, Interval, growth_between, stated_interval
+from ..data.ledger import Ledger
+from ..report import charts as style
+from ..report.tables import format_value, html_table, number, quote_link
 
 COUNT = "capacity_projects_count"
 VALUE = "capacity_projects_value"

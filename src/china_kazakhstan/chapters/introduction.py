@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..ledger import Ledger
-from ..tables import html_table, quote_link
+from ..data.ledger import Ledger
+from ..report.tables import html_table, quote_link
 from . import connectivity, diplomacy, energy_industry, people_to_people, trade
 
 #: Topic chapters in book order, with the page each lives on.
@@ -19,7 +19,7 @@ CHAPTERS = (
 
 
 def facts(ledger: Ledger) -> dict[str, str]:
-    from ..pdf import book_metadata
+    from ..build.pdf import book_metadata
 
     published = ledger.sources["published_date"]
     book = book_metadata(ledger.root)

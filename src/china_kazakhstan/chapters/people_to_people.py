@@ -15,10 +15,17 @@ import matplotlib.dates as mdates
 import pandas as pd
 from matplotlib.lines import Line2D
 
-from .. import style
-from ..derive import Derived, Interval, growth_between, prior_from_growth, pro_rata, stated_interval
-from ..ledger import Ledger
-from ..tables import format_value, html_table, number, quote_link
+from ..analysis.intervals import (
+    Derived,
+    Interval,
+    growth_between,
+    prior_from_growth,
+    pro_rata,
+    stated_interval,
+)
+from ..data.ledger import Ledger
+from ..report import charts as style
+from ..report.tables import format_value, html_table, number, quote_link
 
 TOPIC = "people_to_people"
 #: The education counts the chapter follows over time, in the order of the chart's panels.

@@ -12,11 +12,11 @@ import re
 
 import pandas as pd
 
-from .. import style
-from ..derive import Interval, growth_between, prior_from_growth, pro_rata, stated_interval
-from ..ledger import Ledger
-from ..periods import parse_period
-from ..tables import format_value, html_table, number, quote_link
+from ..analysis.intervals import Interval, growth_between, prior_from_growth, pro_rata, stated_interval
+from ..data.ledger import Ledger
+from ..data.periods import parse_period
+from ..report import charts as style
+from ..report.tables import format_value, html_table, number, quote_link
 
 TOTAL = "bilateral_goods_trade"
 GROWTH = "bilateral_goods_trade_growth"

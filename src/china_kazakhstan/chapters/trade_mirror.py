@@ -3,7 +3,7 @@
 China's customs and Kazakhstan's statistics record the same goods trade very differently
 ("mirror statistics"). The articles quote China's customs for the trade values and, for
 China's rank among Kazakhstan's partners, follow Kazakhstan's own figures. This module
-sets the outside figures of :func:`china_kazakhstan.external.load_trade_mirror` beside
+sets the outside figures of :func:`china_kazakhstan.data.mirror.load_trade_mirror` beside
 the articles' own, computes the ratio between the two records, finds where the gap sits
 (Kazakhstan's imports rather than its exports), and matches the articles' values and
 rank statements to the outside series with the arithmetic and a verdict.
@@ -21,12 +21,12 @@ import textwrap
 
 import pandas as pd
 
-from .. import style
-from ..derive import Interval, decimals_of, stated_interval
-from ..external import REPORTER_LABEL, SOURCE_COLUMN, source_html, sources_html
-from ..ledger import Ledger
-from ..periods import parse_period
-from ..tables import format_value, html_table, number
+from ..analysis.intervals import Interval, decimals_of, stated_interval
+from ..data.ledger import Ledger
+from ..data.mirror import REPORTER_LABEL, SOURCE_COLUMN, source_html, sources_html
+from ..data.periods import parse_period
+from ..report import charts as style
+from ..report.tables import format_value, html_table, number
 from .trade import RANKS, TOTAL, _bn, _ids, _links, largest, stated_totals, trade_series
 
 PARTNER_RANK = RANKS[0]
@@ -599,7 +599,7 @@ def rank_check_table(ledger: Ledger, mirror: pd.DataFrame):
 
 def articles_checked(ledger: Ledger):
     """The ledger rows this appendix sets against outside figures (goods trade, growth, rank)."""
-    from ..tables import claims_table
+    from ..report.tables import claims_table
 
     metrics = (TOTAL, "bilateral_goods_trade_growth", PARTNER_RANK)
     rows = ledger.claims[ledger.claims["metric"].isin(metrics)].sort_values(["published_date", "claim_id"])
@@ -865,11 +865,11 @@ def facts(ledger: Ledger, mirror: pd.DataFrame) -> dict[str, str]:
 def key_figures(ledger: Ledger, mirror: pd.DataFrame | None = None) -> list[dict]:
     """Figures for the introduction page; the outside rows are named as such in the label.
 
-    ``mirror`` defaults to :func:`china_kazakhstan.external.load_trade_mirror` of the
+    ``mirror`` defaults to :func:`china_kazakhstan.data.mirror.load_trade_mirror` of the
     ledger's project, so that the introduction can call this like every chapter's.
     """
     if mirror is None:
-        from ..external import load_trade_mirror
+        from ..data.mirror import load_trade_mirror
 
         mirror = load_trade_mirror(ledger.root)
     ratios = ratio_by_period(mirror)

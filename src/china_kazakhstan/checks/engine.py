@@ -49,7 +49,7 @@ from datetime import date
 
 import pandas as pd
 
-from .derive import (
+from ..analysis.intervals import (
     Interval,
     decimal_year,
     gap_between,
@@ -61,9 +61,9 @@ from .derive import (
     stated_interval,
     steady_growth_share,
 )
-from .ledger import Ledger
-from .periods import PartialDate
-from .tables import format_value, number
+from ..data.ledger import Ledger
+from ..data.periods import PartialDate
+from ..report.tables import format_value, number
 
 KINDS = ("same_metric", "implied_prior", "implied_growth", "pro_rata", "start_year",
          "count_vs_events", "part_whole", "rank_vs_value", "project_status", "article_date")
@@ -340,19 +340,19 @@ def _metric_order(ledger: Ledger) -> dict[str, int]:
 def _scope(claim: pd.Series) -> str | None:
     if claim["metric"] not in SCOPE_WORDING:
         return None
-    from .chapters.energy_industry import stage_of  # imported late: chapters may import this module
+    from ..chapters.energy_industry import stage_of  # imported late: chapters may import this module
 
     return stage_of(claim["quote"])
 
 
 def shift_period(period: str, years: int) -> str:
-    from .chapters.trade import shift_period as shift
+    from ..chapters.trade import shift_period as shift
 
     return shift(period, years)
 
 
 def period_days(period: str) -> int:
-    from .chapters.trade import period_days as days
+    from ..chapters.trade import period_days as days
 
     return days(period)
 

@@ -5,7 +5,7 @@ Kazakhstan's statistics record it ("mirror statistics"), and Kazakhstan's trade 
 Russia in Kazakh figures, each figure as a public news or official page gives it. These
 rows are *context*, not evidence from the articles: they carry no verbatim quote, and
 they were not re-checked against the statistical offices' own releases. So they are kept
-out of the :class:`~china_kazakhstan.ledger.Ledger` and loaded here, by their own loader,
+out of the :class:`~china_kazakhstan.data.ledger.Ledger` and loaded here, by their own loader,
 into their own frame; every table that shows them next to the articles' figures says
 which is which, and links each outside figure to its page with outlet and date.
 
@@ -26,9 +26,9 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from .errors import DataError, Problem
+from ..errors import DataError, Problem
+from ..paths import project_root
 from .ledger import add_period_columns
-from .paths import project_root
 from .periods import PartialDate, PeriodError, parse_period
 from .schema import DataPackage, Row
 

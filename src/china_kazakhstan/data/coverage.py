@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import DataError
+from ..errors import DataError
 from .ledger import Ledger, load_ledger
 from .numbers import Mention, find_mentions, matches_unit
 

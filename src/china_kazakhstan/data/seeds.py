@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from .errors import Problem
+from ..errors import Problem
 
 MANIFEST_NAME = "MANIFEST.sha256"
 

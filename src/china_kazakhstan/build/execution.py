@@ -82,7 +82,7 @@ NOT_INPUTS = {"_build", ".venv", "venv", ".git", "node_modules", ".pytest_cache"
 
 def package_dir() -> Path:
     """The folder of the package the kernels import (the editable install: ``src/...``)."""
-    return Path(__file__).resolve().parent
+    return Path(__file__).resolve().parents[1]
 
 
 def book_notebooks(root: Path) -> list[Path]:

@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import DataError
+from ..errors import DataError
 
 BUILD_FLAGS = ["-W", "-n", "--keep-going"]
 #: Never part of what a build reads.
@@ -42,8 +42,8 @@ def _env(root: Path) -> dict[str, str]:
 
 def validate(root: Path) -> None:
     """Refuse to build from bad data: raise BuildError with every problem listed."""
-    from .coverage import uncovered_mentions
-    from .ledger import load_ledger
+    from ..data.coverage import uncovered_mentions
+    from ..data.ledger import load_ledger
 
     try:
         ledger = load_ledger(root)
@@ -75,7 +75,7 @@ def execution_settings(root: Path) -> dict:
 
 def prepare_notebooks(root: Path, *, workers: int | None = None):
     """Invalidate, then execute into the cache every notebook it lacks (in parallel)."""
-    from .notebooks import execute_uncached, invalidate_stale
+    from .execution import execute_uncached, invalidate_stale
 
     settings = execution_settings(root)
     if settings["mode"] != "cache":
@@ -102,7 +102,7 @@ def _skipped_names(root: Path) -> set[str]:
 
 def source_files(root: Path) -> list[Path]:
     """Every file a build can read: the project (less what Sphinx excludes) and the package."""
-    from .notebooks import package_files
+    from .execution import package_files
 
     skip_top = _skipped_names(root)
     found = []
@@ -116,7 +116,7 @@ def source_files(root: Path) -> list[Path]:
 
 def sources_digest(root: Path, builder: str) -> str:
     """sha256 of what a build reads: its files, the installed packages, the builder."""
-    from .notebooks import environment_digest
+    from .execution import environment_digest
 
     digest = hashlib.sha256(json.dumps([builder, BUILD_FLAGS, environment_digest()]).encode())
     for path in source_files(root):

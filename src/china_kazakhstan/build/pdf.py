@@ -125,7 +125,7 @@ def print_book(html_path: Path, pdf_path: Path, root: Path | None = None) -> Pat
     """Print ``html_path`` (the single-page book) to ``pdf_path``; return the PDF path."""
     from playwright.sync_api import sync_playwright
 
-    from .paths import project_root
+    from ..paths import project_root
 
     html_path = _resolve_root_page(html_path.resolve())
     root = root or project_root()

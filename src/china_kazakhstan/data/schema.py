@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from .errors import Problem
+from ..errors import Problem
 
 
 @dataclass(frozen=True)

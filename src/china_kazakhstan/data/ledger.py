@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import DataError, Problem
+from ..paths import project_root
 from . import numbers
-from .errors import DataError, Problem
-from .paths import project_root
 from .periods import PartialDate, PeriodError, parse_period
 from .schema import DataPackage, Row
 from .seeds import verify_seeds
