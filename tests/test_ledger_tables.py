@@ -94,7 +94,7 @@ def test_each_project_name_has_one_category_and_topic():
 
 
 def test_frictionless_validates_the_package():
-    frictionless = pytest.importorskip("frictionless")
+    import frictionless  # pinned (requirements.lock): missing is a failure, never a skip
     # trusted: the sources resource lives in ../seeds/, which frictionless calls unsafe
     with frictionless.system.use_context(trusted=True):
         report = frictionless.Package(str(ROOT / "data" / "datapackage.json")).validate()

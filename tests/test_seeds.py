@@ -24,10 +24,15 @@ def test_every_seed_matches_its_manifest_hash(root: Path) -> None:
         assert actual == digest, f"seeds/{name}: expected sha256 {digest} but got {actual}"
 
 
-@pytest.mark.skipif(not SHARED_SEEDS.is_dir(), reason="../shared/seeds is not beside this checkout")
+@pytest.mark.shared_originals
 def test_seeds_are_the_shared_originals_byte_for_byte(root: Path) -> None:
+    """An extra, beside the project's own manifest, which protects the seeds everywhere
+    (test_manifest_matches_every_seed); deselected where ../shared is absent (tests/ci_skips.py)."""
+    texts, problems = verify_seeds(root / "seeds")
+    assert not problems, problems
     originals = sorted(SHARED_SEEDS.glob("*.txt"))
     assert originals, "no originals found in ../shared/seeds"
+    assert sorted(p.name for p in originals) == sorted(texts), "the seeds are not the originals' set"
     for original in originals:
         copy = root / "seeds" / original.name
         assert copy.read_bytes() == original.read_bytes(), f"seeds/{original.name} differs"

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from .. import fmt
+
 
 @dataclass(frozen=True)
 class Interval:
@@ -91,7 +93,7 @@ class Derived:
 
 
 def prior_from_growth(value: float, growth_pct: float, *, value_q: str = "exact",
-                      growth_q: str = "exact") -> Derived:
+                      growth_q: str = "exact", decimals: int = 2) -> Derived:
     """The previous period implied by a value and its year-on-year growth: v / (1 + g)."""
     v = stated_interval(value, value_q)
     g = stated_interval(growth_pct, growth_q)
@@ -99,19 +101,23 @@ def prior_from_growth(value: float, growth_pct: float, *, value_q: str = "exact"
     low = v.low / (1 + g.high / 100) if math.isfinite(g.high) else 0.0
     high = v.high / (1 + g.low / 100)
     return Derived(central, Interval(low, high),
-                   f"{_n(value)} ÷ (1 + {_n(growth_pct)} %) = {_n(central, 2)}")
+                   f"{_n(value)} ÷ (1 + {fmt.percent(growth_pct, decimals_of(growth_pct))}) = {_n(central, decimals)}")
 
 
 def growth_between(earlier: float, later: float, *, earlier_q: str = "exact",
-                   later_q: str = "exact") -> Derived:
-    """Growth in percent from one value to another, with its rounding interval."""
+                   later_q: str = "exact", decimals: int | None = None) -> Derived:
+    """Growth in percent from one value to another, with its rounding interval.
+
+    ``decimals`` rounds the two inputs in the printed formula (a derived input such as an
+    implied year has more digits than a reader needs); the arithmetic itself is unrounded.
+    """
     a = stated_interval(earlier, earlier_q)
     b = stated_interval(later, later_q)
     central = (later / earlier - 1) * 100
     low = (b.low / a.high - 1) * 100 if math.isfinite(a.high) else -100.0
     high = (b.high / a.low - 1) * 100 if a.low > 0 and math.isfinite(b.high) else math.inf
     return Derived(central, Interval(low, high),
-                   f"{_n(later)} ÷ {_n(earlier)} − 1 = {_n(central, 1)} %")
+                   f"{_n(later, decimals)} ÷ {_n(earlier, decimals)} − 1 = {fmt.percent(central, 1)}")
 
 
 def pro_rata(value: float, days_in_part: int, days_in_whole: int) -> Derived:
@@ -129,13 +135,11 @@ def start_year(as_of_year: int, years: float, qualifier: str = "exact") -> Deriv
     low = as_of_year - span.high if math.isfinite(span.high) else -math.inf
     high = as_of_year - span.low
     return Derived(as_of_year - years, Interval(low, high),
-                   f"{as_of_year} − {_n(years)} = {_n(as_of_year - years)}")
+                   f"{fmt.plain(as_of_year)} − {_n(years)} = {fmt.plain(as_of_year - years)}")
 
 
 def _n(value: float, decimals: int | None = None) -> str:
-    if decimals is None:
-        return f"{value:,.{decimals_of(value)}f}"
-    return f"{value:,.{decimals}f}"
+    return fmt.number(value, decimals_of(value) if decimals is None else decimals)
 
 
 # --- added for the reconciliation checks (generic helpers) ------------------------------------

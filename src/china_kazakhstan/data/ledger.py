@@ -1,17 +1,12 @@
 """Load the figures ledger as typed pandas frames, refusing data that cannot be trusted.
 
-Checks, each reported with file, line, row id and field (see :mod:`.errors`):
-
-* the seeds match their sha256 manifest (:mod:`.seeds`);
-* every table follows its schema in ``data/datapackage.json`` (:mod:`.schema`);
-* every ``seed`` names a row of ``seeds/sources.csv``;
-* every quote occurs verbatim in its seed;
-* every claim's quote states the claim's value in the claim's unit (:mod:`.numbers`);
-* every claim's metric has exactly one row in ``data/metrics.csv``, with the claim's
-  topic and unit, and every metric row is used by a claim: the label, unit and topic a
-  chart shows are then those of every figure it plots;
-* every period and event date parses (:mod:`.periods`);
-* every exclusion's mention occurs in its context.
+The ledger is what the book knows from the articles: the articles themselves (seeds and
+``seeds/sources.csv``), the figures they state (``claims``), the events they mention
+(``events``, one row per event, and ``event_mentions``, one row per article's mention),
+the named projects, the numbers that are deliberately not figures (``exclusions``), and
+what the figures mean (``metrics`` and ``relations``). Every check of a row against its
+article and against the other tables is in :mod:`.ledger_checks`; every problem is
+reported with file, line, row id and field (:mod:`..errors`), all at once.
 """
 
 from __future__ import annotations
@@ -21,44 +16,89 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import DataError, Problem
+from ..errors import DataError
 from ..paths import project_root
-from . import numbers
-from .periods import PartialDate, PeriodError, parse_period
+from .ledger_checks import check_tables
+from .periods import PartialDate, parse_period
+from .readings import claim_reading
 from .schema import DataPackage, Row
 from .seeds import verify_seeds
+
+#: The tables of data/datapackage.json that make up the ledger, with the fields this loader
+#: reads by name (the outside tables have loaders of their own). ``validate`` checks that the
+#: schema declares them, so that a field the schema lost is reported once, as its problem.
+RESOURCES: dict[str, tuple[str, ...]] = {
+    "sources": ("file", "short_name", "outlet", "owner", "headline", "published", "date_basis", "kind",
+                "speaker", "occasion"),
+    "claims": ("claim_id", "seed", "topic", "metric", "value", "unit", "period", "qualifier", "mention",
+               "quote", "counted_as", "attributed_to"),
+    "events": ("event", "event_type", "description", "visitor", "host"),
+    "event_mentions": ("mention_id", "event", "seed", "date", "date_basis", "tense", "mention", "quote"),
+    "exclusions": ("seed", "mention", "context", "reason"),
+    "metrics": ("metric", "label", "topic", "unit", "cumulative", "description", "processing_note",
+                "change_note"),
+    "relations": ("metric", "relation", "object", "hypothesis"),
+    "projects": ("project_id", "seed", "topic", "name", "category", "location", "status", "quote"),
+}
+#: How messages name this loader.
+READER = "the ledger loader (data/ledger.py)"
+
+
+class UnknownMetric(KeyError):
+    """A chapter asks for a metric that data/metrics.csv does not define."""
+
+    def __str__(self) -> str:  # KeyError quotes its message; a reader needs it plain
+        return str(self.args[0])
 
 
 @dataclass
 class Ledger:
-    """Everything the chapters read: the ledger's tables and the seed texts."""
+    """Everything the chapters read: the ledger's tables and the article texts."""
 
     root: Path
     sources: pd.DataFrame
     claims: pd.DataFrame
     events: pd.DataFrame
+    mentions: pd.DataFrame
     exclusions: pd.DataFrame
     seed_texts: dict[str, str]
     metrics: pd.DataFrame
+    relations: pd.DataFrame
     projects: pd.DataFrame
 
+    # --- claims -------------------------------------------------------------------------
     def claims_for(self, topic: str) -> pd.DataFrame:
         return self.claims[self.claims["topic"] == topic]
 
     def metric(self, metric: str) -> pd.DataFrame:
-        """All claims of one metric, oldest article first."""
+        """All claims of one metric, oldest article first; a plain error for an unknown metric."""
+        self.metric_row(metric)
         rows = self.claims[self.claims["metric"] == metric]
         return rows.sort_values(["published_date", "claim_id"])
 
     def only(self, metric: str) -> pd.Series:
-        """The single claim of a metric; an error if the ledger holds none or several."""
-        rows = self.claims[self.claims["metric"] == metric]
+        """The single claim of a metric; a plain error if the ledger holds none or several."""
+        rows = self.metric(metric)
         if len(rows) != 1:
-            raise ValueError(f"expected one claim of {metric!r}, found {len(rows)}")
+            ids = ", ".join(rows["claim_id"]) or "none"
+            raise ValueError(f"expected exactly one claim of metric {metric!r} in data/claims.csv, found "
+                             f"{len(rows)} ({ids}); a chapter that features one value must choose it "
+                             "with analysis.selection.featured")
         return rows.iloc[0]
 
     def claim(self, claim_id: str) -> pd.Series:
-        return self.claims.loc[self.claims["claim_id"] == claim_id].iloc[0]
+        rows = self.claims.loc[self.claims["claim_id"] == claim_id]
+        if rows.empty:
+            raise KeyError(f"no claim {claim_id!r} in data/claims.csv")
+        return rows.iloc[0]
+
+    # --- metrics and what they mean -----------------------------------------------------
+    def metric_row(self, metric: str) -> pd.Series:
+        rows = self.metrics[self.metrics["metric"] == metric]
+        if rows.empty:
+            raise UnknownMetric(f"no metric {metric!r} in data/metrics.csv: a chapter features it, so "
+                                "either restore the metric or change the chapter's choice")
+        return rows.iloc[0]
 
     @property
     def labels(self) -> dict[str, str]:
@@ -66,11 +106,29 @@ class Ledger:
         return dict(zip(self.metrics["metric"], self.metrics["label"], strict=True))
 
     def label(self, metric: str) -> str:
-        """The human label of one metric; KeyError names an unknown metric."""
-        labels = self.labels
-        if metric not in labels:
-            raise KeyError(f"no metric {metric!r} in data/metrics.csv")
-        return labels[metric]
+        return str(self.metric_row(metric)["label"])
+
+    def related(self, metric: str, relation: str) -> list[str]:
+        """The objects of ``metric``'s relations of one kind (data/relations.csv)."""
+        rows = self.relations[(self.relations["metric"] == metric) & (self.relations["relation"] == relation)]
+        return list(rows["object"])
+
+    def relation(self, relation: str) -> pd.DataFrame:
+        """Every row of data/relations.csv of one kind."""
+        return self.relations[self.relations["relation"] == relation]
+
+    def growth_of(self, metric: str) -> str | None:
+        """The metric that is the growth rate of ``metric``, if data/relations.csv names one."""
+        rows = self.relations[(self.relations["relation"] == "growth_of")
+                              & (self.relations["object"] == metric)]
+        return str(rows["metric"].iloc[0]) if len(rows) else None
+
+    # --- events -------------------------------------------------------------------------
+    def event(self, key: str) -> pd.Series:
+        rows = self.events[self.events["event"] == key]
+        if rows.empty:
+            raise KeyError(f"no event {key!r} in data/events.csv")
+        return rows.iloc[0]
 
     def projects_for(self, topic: str) -> pd.DataFrame:
         return self.projects[self.projects["topic"] == topic]
@@ -80,199 +138,110 @@ def load_ledger(root: Path | None = None) -> Ledger:
     """Read, check and type the ledger; raise :class:`DataError` listing every problem."""
     root = root or project_root()
     package = DataPackage(root / "data" / "datapackage.json", root)
+    package.require(RESOURCES, READER)
     texts, problems = verify_seeds(root / "seeds")
-
     tables: dict[str, list[Row]] = {}
-    for name in ("sources", "claims", "events", "exclusions", "metrics", "projects"):
+    files: dict[str, str] = {}
+    for name in RESOURCES:
         rows, found = package.read(name)
         tables[name] = rows
+        files[name] = package.resources[name].display_path
         problems += found
-
-    sources_file = package.resources["sources"].display_path
-    known = {row["file"] for row in tables["sources"]}
-    for row in tables["sources"]:
-        if row["file"] not in texts and row["file"]:
-            problems.append(Problem(sources_file, row.line, row["file"], "file",
-                                    "names a seed that is missing or failed its manifest check"))
-        try:
-            PartialDate.parse(row["published"])
-        except PeriodError as exc:
-            problems.append(Problem(sources_file, row.line, row["file"], "published", str(exc)))
-    for name in texts:
-        if name not in known:
-            problems.append(Problem(sources_file, None, name, "file",
-                                    f"seed {name} has no row describing it"))
-
-    for name, key in (("claims", "claim_id"), ("events", "event_id"), ("exclusions", None),
-                      ("projects", "project_id")):
-        file = package.resources[name].display_path
-        for row in tables[name]:
-            row_id = row[key] if key else f"{row['seed']}: {row['mention']!r}"
-            problems += _check_seed_and_quote(file, row, row_id, texts, known,
-                                              "context" if name == "exclusions" else "quote")
-    problems += _check_claims(package.resources["claims"].display_path, tables["claims"], texts)
-    problems += _check_metrics(package.resources["claims"].display_path, tables["claims"],
-                               package.resources["metrics"].display_path, tables["metrics"])
-    problems += _check_events(package.resources["events"].display_path, tables["events"])
-    problems += _check_exclusions(package.resources["exclusions"].display_path,
-                                  tables["exclusions"], texts)
+    problems += check_tables(tables, files, texts)
     if problems:
         raise DataError(problems)
     return _typed(root, tables, texts)
 
 
-def _check_seed_and_quote(file: str, row: Row, row_id: str, texts: dict[str, str],
-                          known: set[str], quote_field: str) -> list[Problem]:
-    seed = row["seed"]
-    if seed not in known:
-        return [Problem(file, row.line, row_id, "seed",
-                        f"{seed!r} is not a file listed in seeds/sources.csv")]
-    text = texts.get(seed)
-    if text is None:
-        return []  # the seed's own problem is already reported
-    quote = row[quote_field]
-    if quote and quote not in text:
-        hint = _near_miss(quote, text)
-        return [Problem(file, row.line, row_id, quote_field,
-                        f"{quote!r} does not occur verbatim in seeds/{seed}{hint}")]
-    return []
+def add_period_columns(frame: pd.DataFrame, column: str = "period", prefix: str = "period") -> list:
+    """Parse ``frame[column]`` into kind, start, end, label and year columns (in place).
 
-
-def _near_miss(quote: str, text: str) -> str:
-    """A hint for the commonest copy errors: straight vs curly quotes, spacing."""
-    def fold(s: str) -> str:
-        for curly, straight in (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("–", "-")):
-            s = s.replace(curly, straight)
-        return " ".join(s.split())
-    if fold(quote) in fold(text):
-        return " (it does if quotes, dashes or spaces are normalised: copy it exactly)"
-    return ""
-
-
-def _check_claims(file: str, rows: list[Row], texts: dict[str, str]) -> list[Problem]:
-    problems = []
-    for row in rows:
-        cid = row["claim_id"]
-        try:
-            parse_period(row["period"])
-        except PeriodError as exc:
-            problems.append(Problem(file, row.line, cid, "period", str(exc)))
-        try:
-            value = float(row["value"])
-        except ValueError:
-            continue  # reported by the schema check
-        unit, quote = row["unit"], row["quote"]
-        if unit not in numbers.UNIT_KINDS or not quote:
-            continue  # reported by the schema check
-        mentions = numbers.find_mentions(quote)
-        if not any(numbers.matches_unit(m, value, unit) for m in mentions):
-            stated = ", ".join(repr(m.text) for m in mentions) or "no number at all"
-            problems.append(Problem(
-                file, row.line, cid, "value",
-                f"the quote does not state {row['value']} {unit}; it states {stated}"))
-    return problems
-
-
-def _check_metrics(claims_file: str, claims: list[Row],
-                   metrics_file: str, metrics: list[Row]) -> list[Problem]:
-    """Claims and metrics match one to one, and agree on topic and unit."""
-    problems = []
-    by_metric = {row["metric"]: row for row in metrics}
-    for row in claims:
-        metric = by_metric.get(row["metric"])
-        if metric is None:
-            if row["metric"]:
-                problems.append(Problem(
-                    claims_file, row.line, row["claim_id"], "metric",
-                    f"metric {row['metric']!r} has no row in {metrics_file}: add one "
-                    "(label, topic, unit, description) or fix the spelling"))
-            continue
-        for field in ("unit", "topic"):
-            if row[field] and metric[field] and row[field] != metric[field]:
-                problems.append(Problem(
-                    claims_file, row.line, row["claim_id"], field,
-                    f"{field} {row[field]!r} differs from the {field} {metric[field]!r} of metric "
-                    f"{row['metric']!r} in {metrics_file} (line {metric.line})"))
-    used = {row["metric"] for row in claims}
-    for row in metrics:
-        if row["metric"] and row["metric"] not in used:
-            problems.append(Problem(
-                metrics_file, row.line, row["metric"], "metric",
-                f"metric {row['metric']!r} is used by no claim in {claims_file}: "
-                "remove the row or fix the claims' spelling"))
-    return problems
-
-
-def _check_events(file: str, rows: list[Row]) -> list[Problem]:
-    problems = []
-    for row in rows:
-        try:
-            PartialDate.parse(row["date"])
-        except PeriodError as exc:
-            problems.append(Problem(file, row.line, row["event_id"], "date", str(exc)))
-    return problems
-
-
-def _check_exclusions(file: str, rows: list[Row], texts: dict[str, str]) -> list[Problem]:
-    problems = []
-    for row in rows:
-        found = [m.text for m in numbers.find_mentions(row["context"])]
-        if row["mention"] and row["mention"] not in found:
-            problems.append(Problem(
-                file, row.line, f"{row['seed']}: {row['mention']!r}", "mention",
-                f"{row['mention']!r} is not a numeric mention of the context "
-                f"(the scanner finds {found or 'none'})"))
-    return problems
-
-
-def add_period_columns(frame: pd.DataFrame) -> list:
-    """Parse ``frame["period"]`` into kind, start, end, label and year columns (in place).
-
-    Shared by every table with a period (the ledger's claims, the outside trade figures),
-    so that a period means the same thing everywhere. Returns the parsed periods.
+    Shared by every table with a period (the ledger's claims, the event mentions, the
+    outside trade figures), so that a period means the same thing everywhere.
     """
-    periods = [parse_period(p) for p in frame["period"]]
-    frame["period_kind"] = pd.array([p.kind for p in periods], dtype="string")
-    frame["period_start"] = pd.to_datetime([p.start_date for p in periods])
-    frame["period_end"] = pd.to_datetime([p.end_date for p in periods])
-    frame["period_label"] = pd.array([p.label() for p in periods], dtype="string")
-    frame["year"] = [p.year for p in periods]
+    periods = [parse_period(p) for p in frame[column]]
+    frame[f"{prefix}_kind"] = pd.array([p.kind for p in periods], dtype="string")
+    frame[f"{prefix}_start"] = pd.to_datetime([p.start_date for p in periods])
+    frame[f"{prefix}_end"] = pd.to_datetime([p.end_date for p in periods])
+    frame[f"{prefix}_label"] = pd.array([p.label() for p in periods], dtype="string")
+    if prefix == "period":
+        frame["year"] = [p.year for p in periods]
     return periods
 
 
+def _frame(rows: list[Row], columns: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame([r.values for r in rows], columns=columns).astype("string")
+    frame["line"] = [r.line for r in rows]
+    return frame
+
+
+def _with_source(frame: pd.DataFrame, sources: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    return frame.merge(sources[["file", *columns]], left_on="seed", right_on="file",
+                       how="left").drop(columns="file")
+
+
 def _typed(root: Path, tables: dict[str, list[Row]], texts: dict[str, str]) -> Ledger:
-    sources = pd.DataFrame([r.values for r in tables["sources"]]).astype("string")
+    def columns(name: str) -> list[str]:
+        return list(tables[name][0].values) if tables[name] else []
+
+    sources = _frame(tables["sources"], columns("sources"))
     sources["published_date"] = pd.to_datetime(
         [PartialDate.parse(p).first_day for p in sources["published"]])
-    sources["line"] = [r.line for r in tables["sources"]]
+    sources["number"] = [int(f.split("_", 1)[0]) for f in sources["file"]]
 
-    claims = pd.DataFrame([r.values for r in tables["claims"]]).astype("string")
+    claims = _frame(tables["claims"], columns("claims"))
     claims["value"] = claims["value"].astype(float)
     add_period_columns(claims)
-    claims["line"] = [r.line for r in tables["claims"]]
-    claims["quote_start"] = [texts[s].index(q) for s, q in zip(claims["seed"], claims["quote"],
-                                                                strict=True)]
-    claims = claims.merge(sources[["file", "short_name", "published", "published_date"]],
-                          left_on="seed", right_on="file", how="left").drop(columns="file")
+    claims["quote_start"] = [texts[s].index(q) for s, q in zip(claims["seed"], claims["quote"], strict=True)]
+    claims["mention_start"] = [
+        start + claim_reading(q, m, v, u, ql).offset
+        for start, q, m, v, u, ql in zip(claims["quote_start"], claims["quote"], claims["mention"],
+                                          claims["value"], claims["unit"], claims["qualifier"], strict=True)]
+    claims = _with_source(claims, sources, ["short_name", "published", "published_date"])
 
-    events = pd.DataFrame([r.values for r in tables["events"]]).astype("string")
-    dates = [PartialDate.parse(d) for d in events["date"]]
-    events["date_start"] = pd.to_datetime([d.first_day for d in dates])
-    events["date_precision"] = pd.array([d.precision for d in dates], dtype="string")
-    events["date_label"] = pd.array([d.label() for d in dates], dtype="string")
-    events["line"] = [r.line for r in tables["events"]]
-    events = events.merge(sources[["file", "short_name", "published"]],
-                          left_on="seed", right_on="file", how="left").drop(columns="file")
+    mentions = _frame(tables["event_mentions"], columns("event_mentions"))
+    add_period_columns(mentions, "date", "date")
+    mentions["date_precision"] = [_precision(d) for d in mentions["date"]]
+    mentions = _with_source(mentions, sources, ["short_name", "published", "published_date"])
 
-    exclusions = pd.DataFrame([r.values for r in tables["exclusions"]],
-                              columns=[f for f in ("seed", "mention", "context", "reason", "note")]
-                              ).astype("string")
-    metrics = pd.DataFrame([r.values for r in tables["metrics"]]).astype("string")
-    metrics["line"] = [r.line for r in tables["metrics"]]
+    events = _frame(tables["events"], columns("events"))
+    events = events.merge(_event_dates(mentions), on="event", how="left")
 
-    projects = pd.DataFrame([r.values for r in tables["projects"]]).astype("string")
-    projects["line"] = [r.line for r in tables["projects"]]
-    projects = projects.merge(sources[["file", "short_name", "published"]],
-                              left_on="seed", right_on="file", how="left").drop(columns="file")
-    return Ledger(root=root, sources=sources, claims=claims, events=events,
-                  exclusions=exclusions, seed_texts=texts, metrics=metrics, projects=projects)
+    exclusions = _frame(tables["exclusions"], columns("exclusions"))
+    metrics = _frame(tables["metrics"], columns("metrics"))
+    metrics["cumulative"] = metrics["cumulative"] == "true"
+    relations = _frame(tables["relations"], columns("relations"))
+    projects = _with_source(_frame(tables["projects"], columns("projects")), sources,
+                            ["short_name", "published", "published_date"])
+    return Ledger(root=root, sources=sources, claims=claims, events=events, mentions=mentions,
+                  exclusions=exclusions, seed_texts=texts, metrics=metrics, relations=relations,
+                  projects=projects)
+
+
+def _precision(date: str) -> str:
+    period = parse_period(date)
+    if period.kind == "range":
+        return "range"
+    return period.start.precision
+
+
+def _event_dates(mentions: pd.DataFrame) -> pd.DataFrame:
+    """Each event's date: the narrowest span its mentions give (a derived date only if no other).
+
+    The mentions of one event nest (checked on load), so the narrowest is the most precise.
+    """
+    rows = []
+    for key, group in mentions.groupby("event", sort=False):
+        usable = group[group["date_basis"] != "derived"]
+        pool = usable if len(usable) else group
+        span = pool["date_end"] - pool["date_start"]
+        best = pool.loc[span.sort_values(kind="stable").index[0]]
+        seeds = list(dict.fromkeys(group.sort_values("published_date")["seed"]))
+        rows.append({
+            "event": key, "date": best["date"], "date_start": best["date_start"],
+            "date_end": best["date_end"], "date_label": best["date_label"],
+            "date_precision": best["date_precision"], "derived": len(usable) == 0,
+            "mention_ids": ", ".join(sorted(group["mention_id"])), "n_mentions": len(group),
+            "seeds": ", ".join(seeds), "first_published": group["published_date"].min(),
+        })
+    return pd.DataFrame(rows)

@@ -93,9 +93,12 @@ class Period:
             return f"as of {self.end.label()}"
         if self.kind == "flow":
             return self.start.label()
-        if self.start.year == self.end.year and self.start.month and self.end.month:
-            start = _MONTHS[self.start.month] if not self.start.day else self.start.label()
-            return f"{start}–{self.end.label()}"
+        s, e = self.start, self.end
+        if s.year == e.year and s.month and e.month:
+            if s.month == e.month and s.day and e.day:
+                return f"{s.day}–{e.day} {_MONTHS[s.month]} {s.year}"
+            start = _MONTHS[s.month] if not s.day else f"{s.day} {_MONTHS[s.month]}"
+            return f"{start}–{e.label()}"
         return f"{self.start.label()}–{self.end.label()}"
 
 
@@ -114,3 +117,27 @@ def parse_period(text: str) -> Period:
         return Period(text, "range", start, end)
     point = PartialDate.parse(text)
     return Period(text, "flow", point, point)
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` moved by whole calendar months, clamped to the end of a shorter month."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole calendar months from ``start`` to ``end``: 31 Dec 2022 to 1 Jul 2024 is 18."""
+    if end < start:
+        return -months_between(end, start)
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if add_months(start, months) > end:
+        months -= 1
+    return months
+
+
+def period_days(period: str) -> int:
+    """Days covered by a ledger period: '2024-01..2024-05' -> 152 (2024 is a leap year)."""
+    parsed = parse_period(period)
+    return (parsed.end_date - parsed.start_date).days + 1

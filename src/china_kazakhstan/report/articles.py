@@ -67,37 +67,44 @@ def render_article(text: str, spans: list[Span]) -> str:
     return "\n".join(f"<p>{p}</p>" for p in paragraphs if p)
 
 
-def article_html(ledger, seed: str):
-    """One article, every claim and event quote marked and anchored by its ledger id."""
-    from IPython.display import HTML
-
+def article_html(ledger, seed: str) -> str:
+    """One article as HTML, every claim, event-mention and project quote marked and anchored."""
     text = ledger.seed_texts[seed]
     spans = quote_spans(text, ledger.claims[ledger.claims["seed"] == seed], "claim_id", "claim")
-    spans += quote_spans(text, ledger.events[ledger.events["seed"] == seed], "event_id", "event")
-    spans += quote_spans(text, ledger.projects[ledger.projects["seed"] == seed], "project_id",
-                         "project")
+    spans += quote_spans(text, ledger.mentions[ledger.mentions["seed"] == seed], "mention_id", "event")
+    spans += quote_spans(text, ledger.projects[ledger.projects["seed"] == seed], "project_id", "project")
     source = ledger.sources.set_index("file").loc[seed]
     basis = "" if source["date_basis"] == "stated" else " (date inferred from the text)"
+    speaker = f"; {html.escape(source['speaker'])}" if isinstance(source["speaker"], str) and source["speaker"] else ""
     header = (f'<p class="seed-meta"><strong>{html.escape(source["headline"])}</strong><br>'
-              f'{html.escape(source["outlet"])}, {html.escape(source["published"])}{basis}; '
+              f'{html.escape(source["outlet"])}, {html.escape(source["published"])}{basis}{speaker}; '
               f'file <code>seeds/{html.escape(seed)}</code></p>')
-    return HTML(f'<div class="seed-article" id="article-{seed.split("_")[0]}">'
-                f"{header}{render_article(text, spans)}</div>")
+    return (f'<div class="seed-article" id="article-{seed.split("_")[0]}">'
+            f"{header}{render_article(text, spans)}</div>")
 
 
-def sources_table(ledger):
-    """The five articles: outlet, date (and how it is known), kind of text."""
-    from IPython.display import HTML
+def appendix_html(ledger) -> str:
+    """Every article, oldest first, each under its own heading: the appendix follows the data."""
+    parts = []
+    for source in ledger.sources.sort_values(["published_date", "file"]).itertuples():
+        parts.append(f'<h2 class="article-heading">{html.escape(source.short_name)}</h2>')
+        parts.append(article_html(ledger, source.file))
+    return "\n".join(parts)
 
-    from .tables import html_table
 
-    frame = ledger.sources.sort_values("published_date")
-    shown = pd.DataFrame({
+def sources_frame(ledger) -> pd.DataFrame:
+    """The articles and who speaks in them: outlet, owner, speaker, occasion, kind of text."""
+    from ..data.periods import PartialDate
+    from .labels import label
+
+    frame = ledger.sources.sort_values(["published_date", "file"])
+    return pd.DataFrame({
         "Article": frame["short_name"],
         "Headline": frame["headline"],
-        "Published": [p + ("" if b == "stated" else " (inferred)")
+        "Published": [PartialDate.parse(p).label() + ("" if b == "stated" else " (inferred)")
                       for p, b in zip(frame["published"], frame["date_basis"], strict=True)],
-        "Kind of text": [k.replace("_", " ") for k in frame["kind"]],
-        "File": frame["file"],
+        "Outlet and owner": [f"{o}: {w}" for o, w in zip(frame["outlet"], frame["owner"], strict=True)],
+        "Who speaks": [s if isinstance(s, str) and s else "the outlet's own reporting" for s in frame["speaker"]],
+        "Occasion": frame["occasion"],
+        "Kind of text": [label("sources", "kind", k, ledger.root) for k in frame["kind"]],
     })
-    return HTML(html_table(shown))

@@ -1,1 +1,0 @@
-"""One module per chapter: the tables, charts and facts that chapter shows."""
