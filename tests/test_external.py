@@ -1,9 +1,11 @@
-"""The outside figures (data/trade_mirror.csv): loaded apart from the ledger, and refused
-with file, line, row id and field when a row cannot be trusted."""
+"""The outside figures (data/external/trade_mirror.csv): loaded apart from the ledger, refused
+with file, line, row id and field when a row cannot be trusted, and refused as a whole when
+the copy no longer matches its line in data/external/MANIFEST.sha256."""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 from pathlib import Path
 
@@ -11,11 +13,13 @@ import pandas as pd
 import pytest
 
 from china_kazakhstan.data import mirror as external
+from china_kazakhstan.data.external_files import write_external_manifest
 from china_kazakhstan.data.ledger import load_ledger
 from china_kazakhstan.data.schema import DataPackage
 from china_kazakhstan.errors import DataError
 
-SHARED = Path("/work/shared/external/trade_mirror.csv")
+#: ../shared beside the checkout (the originals); tests using it are marked shared_originals.
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "external" / "trade_mirror.csv"
 
 
 def _rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -24,9 +28,13 @@ def _rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         return list(reader.fieldnames or []), list(reader)
 
 
-def _edit(project: Path, row_id: str, field: str, value: str) -> int:
-    """Set one field of one row of the copy's trade_mirror.csv; return the row's line."""
-    path = project / "data" / "trade_mirror.csv"
+def _edit(project: Path, row_id: str, field: str, value: str, *, manifest: bool = True) -> int:
+    """Set one field of one row of the copy's trade_mirror.csv; return the row's line.
+
+    With ``manifest`` (the default) the manifest line is updated too, as after an update of
+    the source on purpose, so that the row checks themselves are what is tested.
+    """
+    path = project / "data" / "external" / "trade_mirror.csv"
     header, rows = _rows(path)
     for index, row in enumerate(rows):
         if row["id"] == row_id:
@@ -35,22 +43,24 @@ def _edit(project: Path, row_id: str, field: str, value: str) -> int:
                 writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\r\n")
                 writer.writeheader()
                 writer.writerows(rows)
+            if manifest:
+                write_external_manifest(project)
             return index + 2
     raise AssertionError(f"no row {row_id}")
 
 
 def _where(line: int, row_id: str, field: str) -> str:
-    return re.escape(f"data/trade_mirror.csv, line {line} ({row_id}), field '{field}'")
+    return re.escape(f"data/external/trade_mirror.csv, line {line} ({row_id}), field '{field}'")
 
 
 def _some_id(root: Path, **conditions: str) -> str:
-    _, rows = _rows(root / "data" / "trade_mirror.csv")
+    _, rows = _rows(root / "data" / "external" / "trade_mirror.csv")
     return next(r["id"] for r in rows if all(r[k] == v for k, v in conditions.items()))
 
 
 def test_real_file_loads_typed(root: Path) -> None:
     mirror = external.load_trade_mirror(root)
-    _, rows = _rows(root / "data" / "trade_mirror.csv")
+    _, rows = _rows(root / "data" / "external" / "trade_mirror.csv")
     assert list(mirror["id"]) == [r["id"] for r in rows]
     assert mirror["value"].dtype == float
     assert pd.api.types.is_datetime64_any_dtype(mirror["period_end"])
@@ -59,10 +69,34 @@ def test_real_file_loads_typed(root: Path) -> None:
     assert set(mirror["side"]) <= {"china", "kazakhstan", "analysis"}
 
 
+@pytest.mark.shared_originals
 def test_file_is_the_shared_copy_byte_for_byte(root: Path) -> None:
-    if not SHARED.is_file():
-        pytest.skip("the shared external folder is not on this machine")
-    assert (root / "data" / "trade_mirror.csv").read_bytes() == SHARED.read_bytes()
+    """An extra beside the manifest; deselected where ../shared is absent (tests/ci_skips.py)."""
+    assert SHARED.is_file(), f"{SHARED} is missing although ../shared is beside the checkout"
+    assert (root / "data" / "external" / "trade_mirror.csv").read_bytes() == SHARED.read_bytes()
+
+
+def test_a_changed_copy_is_refused_with_both_hashes_and_what_to_do(project: Path) -> None:
+    path = project / "data" / "external" / "trade_mirror.csv"
+    original = path.read_bytes()
+    path.write_bytes(original + b"\n")  # the same rows, different bytes
+    with pytest.raises(DataError) as caught:
+        external.load_trade_mirror(project)
+    message = str(caught.value)
+    assert "data/external/trade_mirror.csv: sha256 is " in message
+    assert hashlib.sha256(original + b"\n").hexdigest() in message
+    assert hashlib.sha256(original).hexdigest() in message
+    assert "git checkout -- data/external/trade_mirror.csv" in message
+    assert "python -m china_kazakhstan manifest --external" in message
+
+
+def test_a_copy_left_out_of_the_manifest_is_refused(project: Path) -> None:
+    manifest = project / "data" / "external" / "MANIFEST.sha256"
+    manifest.write_text("".join(line + "\n" for line in manifest.read_text().splitlines()
+                                if not line.endswith("  trade_mirror.csv")))
+    with pytest.raises(DataError, match=r"data/external/trade_mirror\.csv: is not listed in "
+                                        r"data/external/MANIFEST\.sha256"):
+        external.load_trade_mirror(project)
 
 
 def test_fixed_lists_are_the_schema_enums(root: Path) -> None:
@@ -146,7 +180,7 @@ def test_a_bad_outside_row_does_not_stop_the_ledger(project: Path) -> None:
 
 
 def test_outside_validator_refuses_an_unknown_reporter(project: Path) -> None:
-    frictionless = pytest.importorskip("frictionless")
+    import frictionless  # pinned (requirements.lock): missing is a failure, never a skip
     _edit(project, _some_id(project), "reporter", "nobody")
     with frictionless.system.use_context(trusted=True):
         report = frictionless.Package(str(project / "data" / "datapackage.json")).validate()

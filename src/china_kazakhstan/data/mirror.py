@@ -1,6 +1,6 @@
 """Figures from outside the five articles: the same trade in two countries' statistics.
 
-``data/trade_mirror.csv`` holds China–Kazakhstan goods trade as China's customs and
+``data/external/trade_mirror.csv`` holds China–Kazakhstan goods trade as China's customs and
 Kazakhstan's statistics record it ("mirror statistics"), and Kazakhstan's trade with
 Russia in Kazakh figures, each figure as a public news or official page gives it. These
 rows are *context*, not evidence from the articles: they carry no verbatim quote, and
@@ -9,7 +9,9 @@ out of the :class:`~china_kazakhstan.data.ledger.Ledger` and loaded here, by the
 into their own frame; every table that shows them next to the articles' figures says
 which is which, and links each outside figure to its page with outlet and date.
 
-The loader refuses rows it cannot trust, like the ledger's, with a message naming file,
+The file is a byte copy of an outside table: the loader first checks it against its line in
+``data/external/MANIFEST.sha256`` (:mod:`.external_files`) and refuses a changed copy. It
+refuses rows it cannot trust, like the ledger's, with a message naming file,
 line, row id and field (:mod:`.errors`): the schema in ``data/datapackage.json``
 (required fields, enumerations, patterns, unique ids), and on top of it checks that do
 not depend on the schema being right: an ``http(s)`` address with a host, reporter,
@@ -28,11 +30,21 @@ import pandas as pd
 
 from ..errors import DataError, Problem
 from ..paths import project_root
+from .external_files import check_copy
 from .ledger import add_period_columns
 from .periods import PartialDate, PeriodError, parse_period
 from .schema import DataPackage, Row
 
 RESOURCE = "trade_mirror"
+#: The file's name in data/external/ (and in its manifest).
+EXTERNAL_NAME = "trade_mirror.csv"
+#: What this loader reads: its resource and the fields it checks or types by name. ``validate``
+#: checks the schema declares them before reading (a field the schema lost is then reported
+#: once, as the schema's problem), and :func:`load_trade_mirror` checks it too.
+RESOURCES = {RESOURCE: ("id", "reporter", "partner", "flow", "value", "unit", "period", "stat_source",
+                        "outlet", "url", "page_date", "reporter_basis")}
+#: How messages name this loader.
+READER = "the outside-figures loader (data/mirror.py)"
 #: The fixed lists of the loader (the schema repeats them; a test keeps the two equal).
 REPORTERS = ("china_customs", "china_official", "kazakhstan_statistics", "kazakhstan_official",
              "analysis")
@@ -63,17 +75,22 @@ _PAGE_DATE = re.compile(r"(?P<date>[0-9]{4}-[0-9]{2}(?:-[0-9]{2})?)(?: \((?P<how
 
 
 def load_trade_mirror(root: Path | None = None) -> pd.DataFrame:
-    """Read, check and type ``data/trade_mirror.csv``; raise :class:`DataError` listing every problem."""
+    """Read, check and type ``data/external/trade_mirror.csv``; raise :class:`DataError` listing
+    every problem (a copy that no longer matches its manifest line among them)."""
     root = root or project_root()
     package = DataPackage(root / "data" / "datapackage.json", root)
     if RESOURCE not in package.resources:
         raise DataError([Problem("data/datapackage.json", None, None, None,
-                                 f"has no resource {RESOURCE!r}: declare data/trade_mirror.csv there")])
+                                 f"has no resource {RESOURCE!r}: "
+                                 "declare data/external/trade_mirror.csv there")])
+    copy_problems = check_copy(root, EXTERNAL_NAME)
+    package.require(RESOURCES, READER)
     rows, problems = package.read(RESOURCE)
     file = package.resources[RESOURCE].display_path
     reported = {(p.line, p.field) for p in problems}
     for row in rows:
         problems += [p for p in check_row(file, row) if (p.line, p.field) not in reported]
+    problems = copy_problems + problems
     if problems:
         raise DataError(problems)
     return _typed(rows)
