@@ -3,14 +3,19 @@ clean copy built once per test run (HTML and PDF) for every test that reads the 
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
+#: Under CI=true a skipped test fails (tests/ci_skips.py).
+pytest_plugins = ["ci_skips"]
+
 ROOT = Path(__file__).resolve().parents[1]
 #: What a copy of the project needs to load its data and build its book.
-PROJECT_PARTS = ("_config.yml", "_toc.yml", "_static", "data", "seeds", "chapters")
+PROJECT_PARTS = ("_config.yml", "_toc.yml", "_static", "data", "seeds", "chapters", "pyproject.toml",
+                 "CITATION.cff")
 
 
 def copy_project(destination: Path) -> Path:
@@ -38,6 +43,36 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.get_closest_marker(MUTATES_BUILT_BOOK) is not None)  # stable
 
 
+# --- CI: keep the book this run built (infra) ------------------------------------------------
+#: When set (the workflow sets ``_build/ci-book``), the built book's HTML and PDF are copied
+#: there, relative to the checkout, so that CI publishes the very book the tests read,
+#: without executing the notebooks a second time.
+KEEP_BUILD_ENV = "CHINA_KZ_KEEP_BUILD"
+KEPT_PARTS = ("html", "pdf")
+
+
+def keep_build(project: Path, destination: str | None = None) -> Path | None:
+    """Copy ``project/_build/{html,pdf}`` to ``destination`` (default: ``$CHINA_KZ_KEEP_BUILD``).
+
+    Returns the folder, or None when no destination is set. Replaces an earlier copy, and
+    refuses a destination that holds anything else (it would be deleted).
+    """
+    destination = os.environ.get(KEEP_BUILD_ENV, "") if destination is None else destination
+    if not destination:
+        return None
+    target = (ROOT / destination).resolve()
+    if target.exists():
+        others = sorted(p.name for p in target.iterdir() if p.name not in KEPT_PARTS)
+        if others or target == ROOT or target in ROOT.parents:
+            raise RuntimeError(f"{KEEP_BUILD_ENV}={destination!r}: {target} holds {others or 'the project'}; "
+                               "point it at an empty folder or an earlier kept build")
+        shutil.rmtree(target)
+    for part in KEPT_PARTS:
+        shutil.copytree(project / "_build" / part, target / part)
+    return target
+# --- end CI -------------------------------------------------------------------------------------
+
+
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A clean copy of the project, built once per run (HTML and PDF; about a minute).
@@ -50,6 +85,7 @@ def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CHINA_KZ_ROOT", str(project))
         build(project, pdf=True)
+    keep_build(project)  # CI only (CHINA_KZ_KEEP_BUILD): the artifact and Pages come from this build
     return project
 
 

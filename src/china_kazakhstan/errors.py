@@ -19,11 +19,16 @@ class Problem:
     row_id: str | None
     field: str | None
     message: str
+    #: The character on ``line`` where the problem is (1-based), for syntax errors in
+    #: JSON and YAML and for a byte that is not UTF-8.
+    column: int | None = None
 
     def __str__(self) -> str:
         where = self.file
         if self.line is not None:
             where += f", line {self.line}"
+            if self.column is not None:
+                where += f", column {self.column}"
         if self.row_id:
             where += f" ({self.row_id})"
         if self.field:
