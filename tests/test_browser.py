@@ -377,7 +377,12 @@ def test_charts_keep_a_light_background_in_dark_mode(browser, server: str, visit
             pad = chart.evaluate("""img => { const s = getComputedStyle(img);
                 return Math.ceil(Math.max(...['Top', 'Right', 'Bottom', 'Left'].map(
                     k => parseFloat(s['padding' + k]) + parseFloat(s['border' + k + 'Width'])))); }""")
+            # A chart taller than the window is captured whole only in a window as tall as it
+            # (beyond the window, Chromium paints black).
+            height = chart.evaluate("img => Math.ceil(img.getBoundingClientRect().height)")
+            page.set_viewport_size({"width": VIEWPORT["width"], "height": max(VIEWPORT["height"], height + 40)})
             shot = Image.open(io.BytesIO(chart.screenshot())).convert("RGB")
+            page.set_viewport_size(VIEWPORT)
             w, h, inset = shot.width - 1, shot.height - 1, pad + 4
             corners = [_luminance(shot.getpixel(xy)) for xy in
                        ((inset, inset), (w - inset, inset), (inset, h - inset), (w - inset, h - inset))]
