@@ -1,6 +1,7 @@
 # The two commands of the README are `make book` and `make test`; everything else here
-# is what they are made of. Each target installs what it needs, so a fresh Debian
-# machine with Python 3.11 and the package registries needs nothing done by hand.
+# is what they are made of, plus `make check` (the quick loop while editing) and `make lab`.
+# Each target installs what it needs, so a fresh Debian machine with Python 3.11 and the
+# package registries needs nothing done by hand.
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -18,12 +19,12 @@ export PYTHONDONTWRITEBYTECODE :=
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 UV_VERSION := $(shell sed -n 's/^uv==\([0-9.]*\).*/\1/p' requirements.lock)
 
-.PHONY: help book html test lab refresh validate system-deps env clean bench
+.PHONY: help book html test check lint lab kernel refresh validate system-deps env clean bench
 
 help:  ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
 
-system-deps:  ## Debian packages: Chromium (PDF, browser tests), poppler, fonts
+system-deps:  ## Debian packages: Chromium (PDF, browser tests), poppler, fonts, shellcheck
 	@tools/install-system-deps.sh
 
 env: $(VENV)/.installed  ## the project's Python environment in .venv, from requirements.lock
@@ -36,7 +37,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(BIN)/uv pip install -q --python $(PY) --no-deps -e .
 	@touch $@
 
-validate: env  ## check seeds, data and coverage; stops on the first bad input with its file, line and field
+validate: env  ## check everything the book reads (data package, tables, seeds, ledger and coverage, outside files and tables, notebooks)
 	$(PY) -m china_kazakhstan validate
 
 html: system-deps env  ## the HTML book only, in _build/html (warnings are errors)
@@ -45,14 +46,48 @@ html: system-deps env  ## the HTML book only, in _build/html (warnings are error
 book: system-deps env  ## build the book: HTML in _build/html, PDF in _build/pdf
 	$(PY) -m china_kazakhstan build
 
-test: system-deps env  ## every test: lint, unit, data, strict nbval on committed outputs, the build, the PDF, the browser
-	@if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then npm ci --no-audit --no-fund; fi
-	$(BIN)/ruff check src tests
+# actionlint also checks the workflow's `run:` scripts with shellcheck, and the shell scripts
+# here are checked too, when shellcheck is installed (`make system-deps`, hence `make test`).
+lint: env  ## lint the code, the shell scripts, the data package's schema, the CI workflow and CITATION.cff
+	$(BIN)/ruff check src tests tools
+	@if command -v shellcheck >/dev/null; then echo "shellcheck tools/*.sh .ci/run"; shellcheck tools/*.sh .ci/run; \
+		else echo "shellcheck is not installed (make system-deps): shell scripts and workflow steps not checked"; fi
 	$(BIN)/frictionless validate --trusted data/datapackage.json
+	$(BIN)/actionlint
+	$(PY) tools/check_citation.py CITATION.cff
+
+test: system-deps env validate lint  ## every test: lint, unit, data, strict nbval on committed outputs, the build, the PDF, the browser
+	@if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then npm ci --no-audit --no-fund; fi
 	$(BIN)/pytest
 
-lab: env  ## open the chapters in JupyterLab with the project's environment
-	$(BIN)/jupyter lab chapters/
+# The quick loop after editing a row or a module: everything except what builds the book
+# (marker build), drives Chromium (browser), starts JupyterLab (lab) or runs notebooks: the
+# chapters' nbval (collected from chapters/, not from tests/) and the execution-cache tests in
+# tests/test_notebooks_cache.py, which run small notebooks in real kernels (about 15 s).
+# `make test` runs all of them.
+CHECK_PYTEST := tests -m "not build and not browser and not lab" --ignore=tests/test_notebooks_cache.py
+
+check: env validate lint  ## the quick check while editing (under 30 s): validate, lint, unit and data tests; no build, no browser
+	$(BIN)/pytest $(CHECK_PYTEST)
+
+# JupyterLab refuses to start as root without --allow-root (containers, CI images, cloud
+# notebooks): pass it only then. LAB_ARGS adds server options, e.g.
+# `make lab LAB_ARGS="--no-browser --ServerApp.port=8899"` (tests/test_lab.py does so).
+LAB_ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+LAB_ARGS ?=
+
+lab: env  ## JupyterLab on the project, with its environment, opened on the introduction (LAB_ARGS=...)
+	$(BIN)/jupyter lab $(LAB_ALLOW_ROOT) --ServerApp.root_dir="$(CURDIR)" $(LAB_ARGS) chapters/introduction.ipynb
+
+# For an existing JupyterLab: a kernel named $(KERNEL_NAME) that runs .venv's Python and
+# reads this project's data wherever the notebook is opened from. KERNEL_INSTALL says where
+# the kernelspec goes (default: the user's Jupyter folder, which every JupyterLab reads).
+KERNEL_NAME := china-kazakhstan
+KERNEL_INSTALL ?= --user
+
+kernel: env  ## install the project's kernel, "china-kazakhstan", for another JupyterLab (sets CHINA_KZ_ROOT)
+	$(PY) -m ipykernel install $(KERNEL_INSTALL) --name $(KERNEL_NAME) \
+		--display-name "Python (china-kazakhstan)" --env CHINA_KZ_ROOT "$(CURDIR)"
 
 refresh: env validate  ## re-execute every book notebook in place (after changing data or code), deterministically
 	$(PY) -m china_kazakhstan execute
