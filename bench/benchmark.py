@@ -15,7 +15,8 @@ Measured:
   noop        the same again, nothing changed
   md edit     after editing one markdown cell of one chapter
   code edit   after editing one code cell of the same chapter
-  data edit   after editing data/trade_mirror.csv (read by some chapters), and
+  data edit   after editing data/external/trade_mirror.csv (read by some chapters; its manifest
+              line updated, as after an update of the source on purpose), and
   ledger edit after editing data/metrics.csv (read by every chapter through the ledger)
   pdf         singlehtml + Chromium print, the HTML being up to date
   tests       `.venv/bin/pytest` in the repository (only with --with-tests)
@@ -189,6 +190,10 @@ def edit_code(notebook: Path, i: int) -> None:
 def edit_data(path: Path, i: int) -> None:
     with path.open("a", encoding="utf-8") as handle:  # a blank line: same rows, new bytes
         handle.write("\n")
+    if path.parent.name == "external":  # an outside copy: record its new sha256, as on purpose
+        from china_kazakhstan.data.external_files import write_external_manifest
+
+        write_external_manifest(path.parents[2])
 
 
 def page_weights(html: Path, pages: list[str]) -> dict:
@@ -253,8 +258,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"benchmark: work folder {work}, {args.repeat} repetition(s), {os.cpu_count()} cores", flush=True)
     try:
         bench = Bench(work, args.repeat)
-        from china_kazakhstan.build.pipeline import execution_settings
         from china_kazakhstan.build.execution import book_notebooks
+        from china_kazakhstan.build.pipeline import execution_settings
 
         results: dict = {"repeat": args.repeat, "cores": os.cpu_count(), "commit": git("rev-parse", "HEAD"),
                          "dirty_files": len(git("status", "--porcelain").splitlines()),
@@ -296,7 +301,8 @@ def main(argv: list[str] | None = None) -> int:
             runs.append(bench.build(root))
         results["code_edit"] = summary(runs, chapter=chapter, expected=[chapter])
 
-        for key, data_file in (("data_edit", "data/trade_mirror.csv"), ("ledger_edit", "data/metrics.csv")):
+        for key, data_file in (("data_edit", "data/external/trade_mirror.csv"),
+                               ("ledger_edit", "data/metrics.csv")):
             expected = sorted(nb for nb, files in reads.items() if data_file in files)
             print(f"edits of {data_file} (read by {len(expected)} notebook(s)) ...", flush=True)
             runs = []

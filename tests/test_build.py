@@ -8,18 +8,22 @@ run (about a minute on two cores); the two that change it run after every other 
 from __future__ import annotations
 
 import csv
+import json
+import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from conftest import copy_project
 
 from china_kazakhstan.build.execution import book_notebooks
-from china_kazakhstan.build.pipeline import BuildError, build, jupyter_book, validate
+from china_kazakhstan.build.pipeline import BuildError, build, run_jupyter_book, validate
 from china_kazakhstan.data.ledger import load_ledger
 from china_kazakhstan.data.seeds import write_manifest
-from china_kazakhstan.report.tables import format_value
+from china_kazakhstan.edition import edition
+from china_kazakhstan.fmt import quantity as format_value
 
 pytestmark = pytest.mark.build
 
@@ -47,8 +51,10 @@ def test_no_page_loads_anything_from_another_host(built: Path) -> None:
     html_root = built / "_build" / "html"
     offenders = []
     for page in html_root.rglob("*.html"):
+        # A canonical link (Sphinx's, from html.baseurl) names the published address; nothing loads it.
         offenders += [f"{page.relative_to(html_root)}: {m.group(0)}"
-                      for m in external.finditer(page.read_text(encoding="utf-8"))]
+                      for m in external.finditer(page.read_text(encoding="utf-8"))
+                      if 'rel="canonical"' not in m.group(0)]
     for sheet in html_root.rglob("*.css"):
         offenders += [f"{sheet.relative_to(html_root)}: {m.group(0)}"
                       for m in css_url.finditer(sheet.read_text(encoding="utf-8", errors="replace"))]
@@ -124,18 +130,49 @@ def test_bad_data_stops_the_build_with_a_clear_message(built: Path, tmp_path: Pa
         validate(broken)
 
 
+def _cli(project: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "china_kazakhstan", *args], capture_output=True, text=True,
+                          env={**os.environ, "CHINA_KZ_ROOT": str(project)}, timeout=900)
+
+
 @pytest.mark.mutates_built_book
-def test_a_failing_notebook_fails_the_build(built: Path) -> None:
+def test_a_failing_notebook_fails_the_build_and_its_last_lines_say_where(built: Path) -> None:
     notebook = built / "chapters" / "connectivity.ipynb"
     original = notebook.read_text(encoding="utf-8")
     try:
         notebook.write_text(original.replace('"ledger = book.load()', '"1 / 0\\n", "ledger = book.load()', 1),
                             encoding="utf-8")
-        assert "1 / 0" in notebook.read_text(encoding="utf-8")
-        with pytest.raises(BuildError, match="jupyter-book build --builder html failed"):
-            jupyter_book(built, "html")
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        cell = next(i for i, c in enumerate(cells, start=1) if "1 / 0" in "".join(c["source"]))
+        result = _cli(built, "build", "--no-pdf")
     finally:
         notebook.write_text(original, encoding="utf-8")
+    last = result.stderr.rstrip().splitlines()[-2:]
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert last[0] == (f"BUILD FAILED: chapters/connectivity.ipynb, cell {cell}: "
+                       "ZeroDivisionError: division by zero"), last
+    assert last[1].startswith("fix that cell (or the data it reads) and build again"), last
+    assert "ZeroDivisionError" in result.stderr.split("BUILD FAILED")[0], "the traceback comes first"
+
+
+def test_a_notebook_failing_inside_jupyter_book_is_named_in_the_last_lines(tmp_path: Path) -> None:
+    """When myst-nb runs a notebook itself (not in cache mode) the log is read for the failure."""
+    import nbformat
+
+    root = tmp_path / "tinybook"
+    root.mkdir()
+    (root / "_config.yml").write_text("title: t\nonly_build_toc_files: true\n"
+                                      "execute:\n  execute_notebooks: force\n  raise_on_error: true\n")
+    (root / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n  - file: nb\n")
+    (root / "index.md").write_text("# Index\n\nA page.\n")
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_markdown_cell("# A notebook"), nbformat.v4.new_code_cell("x = 1"),
+                nbformat.v4.new_code_cell("raise ValueError('bad value here')")]
+    nbformat.write(nb, root / "nb.ipynb")
+    with pytest.raises(BuildError) as caught:
+        run_jupyter_book(root, "html")
+    assert caught.value.tail.splitlines()[0] == "BUILD FAILED: nb.ipynb, cell 3: ValueError: bad value here"
 
 
 @pytest.mark.mutates_built_book
@@ -161,12 +198,17 @@ def test_a_changed_data_file_changes_the_next_build(built: Path) -> None:
     for row in rows:
         if row["claim_id"] == claim["claim_id"]:
             row["value"] = new_number
+            row["mention"] = row["mention"].replace(old_number, new_number, 1)  # as the quote now prints it
         if row["quote"] == claim["quote"]:  # other figures quoted from the same sentence
             row["quote"] = new_quote
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
+    # A corrected figure is given its reason in the changelog, as a maintainer must.
+    with (built / "data" / "changelog.csv").open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerow(
+            [edition(built)["version"], claim["claim_id"], "corrected", "A test edit of the figure and its article."])
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CHINA_KZ_ROOT", str(built))

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 import nbformat
 import pytest
+from prose_guard import notebook_offenders
 
 from china_kazakhstan.build.execution import book_notebooks
 
@@ -68,6 +70,19 @@ def test_no_hand_typed_figures_in_prose(notebook: Path) -> None:
 def test_digit_rule_catches_a_typed_number() -> None:
     assert _prose_digits("Trade reached 41 billion in 2023.") == ["41"]
     assert _prose_digits("Trade reached {glue:text}`trade_2023` in 2023 (`C012`).") == []
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_number_words_in_prose(notebook: Path) -> None:
+    """Numbers written in words are typed figures too ("twenty-five million tonnes"): glue them.
+
+    See tests/prose_guard.py for the words and the short allow-list.
+    """
+    found = notebook_offenders(nbformat.read(notebook, as_version=4))
+    words = Counter(word.lower() for cell in found.values() for word in cell)
+    where = {cell: w for cell, w in found.items() if w}
+    assert not words, (f"{notebook.name}: number words typed in markdown (glue the figure, or see "
+                     f"ALLOWED_PHRASES in tests/prose_guard.py), by cell: {where}")
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)

@@ -20,8 +20,6 @@ from china_kazakhstan.build import pipeline as build_module
 from china_kazakhstan.build.execution import (
     DEFAULT_INPUTS,
     STATE_NAME,
-    _outdated_by_cache,
-    _remember_record,
     book_notebooks,
     declared_inputs,
     execute_uncached,
@@ -34,6 +32,7 @@ from china_kazakhstan.build.execution import (
     stale_notebooks,
     undeclared_reads,
 )
+from china_kazakhstan.build.sphinx_cache import _outdated_by_cache, _remember_record
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -77,13 +76,13 @@ def _names(runs) -> list[str]:
 # --- declarations -------------------------------------------------------------------------
 
 def test_default_inputs_leave_the_outside_figures_to_the_notebooks_that_read_them(tmp_path: Path) -> None:
-    for name in ("data/claims.csv", "data/trade_mirror.csv", "seeds/sources.csv"):
+    for name in ("data/claims.csv", "data/external/trade_mirror.csv", "seeds/sources.csv"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x\n")
     names = [p.relative_to(tmp_path).as_posix() for p in input_files(tmp_path, DEFAULT_INPUTS)]
     assert names == ["data/claims.csv", "seeds/sources.csv"]
-    more = input_files(tmp_path, (*DEFAULT_INPUTS, "data/trade_mirror.csv"))
-    assert tmp_path / "data" / "trade_mirror.csv" in more
+    more = input_files(tmp_path, (*DEFAULT_INPUTS, "data/external/trade_mirror.csv"))
+    assert tmp_path / "data" / "external" / "trade_mirror.csv" in more
 
 
 def test_metadata_inputs_add_to_the_defaults(tiny: Path) -> None:
@@ -260,14 +259,111 @@ def test_chart_pngs_keep_their_pixels_in_fewer_bytes() -> None:
     from china_kazakhstan.build.execution import compact_png
 
     fig, ax = plt.subplots(figsize=(6, 3), facecolor="white")
-    ax.plot(range(20), [x * x for x in range(20)])
+    ax.plot(range(20), [x * x for x in range(20)], antialiased=False)  # few colours: only the text's edges
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     plt.close(fig)
     before = base64.b64encode(buffer.getvalue()).decode() + "\n"
     after = compact_png(before)
     old, new = (Image.open(io.BytesIO(base64.b64decode(x))) for x in (before, after))
-    assert old.mode == "RGBA" and new.mode == "RGB"
-    assert ImageChops.difference(old.convert("RGB"), new).getbbox() is None, "pixels changed"
+    assert old.mode == "RGBA" and new.mode == "P", "a chart of few colours becomes a palette image"
+    assert old.convert("RGB").getcolors(256) is not None, "the test chart has at most 256 colours"
+    assert ImageChops.difference(old.convert("RGB"), new.convert("RGB")).getbbox() is None, "pixels changed"
     assert len(after) < len(before)
     assert compact_png(after) == after, "already compact: left alone"
+
+
+def test_a_chart_of_many_colours_keeps_its_look_in_256() -> None:
+    """More than 256 colours (overlapping translucent markers): the nearest 256, no pixel far
+    from its own."""
+    import base64
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from PIL import Image
+
+    from china_kazakhstan.build.images import compact_png
+
+    fig, ax = plt.subplots(figsize=(6, 3), facecolor="white")
+    ax.scatter(np.arange(300) % 30, np.arange(300) // 30, c=np.arange(300), s=400, alpha=0.5)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    before = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
+    assert before.getcolors(256) is None, "the test chart has more than 256 colours"
+    after = Image.open(io.BytesIO(base64.b64decode(compact_png(base64.b64encode(buffer.getvalue()).decode()))))
+    assert after.mode == "P"
+    error = np.abs(np.asarray(after.convert("RGB"), dtype=int) - np.asarray(before, dtype=int))
+    assert error.mean() < 3 and error.max() < 24, (error.mean(), error.max())
+
+
+# --- an interrupted run is redone, a finished one is kept --------------------------------------
+
+def test_a_run_interrupted_before_it_is_cached_is_redone(tiny: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C between a notebook's execution and its caching (issue 12): nothing of it is
+    recorded as done, and the next build runs it again."""
+    from china_kazakhstan.build import execution
+
+    cache = tiny / "_build" / ".jupyter_cache"
+    compact = execution.compact_images
+
+    def interrupted(nb) -> None:
+        if "a.csv" in nb.cells[1].source:
+            raise KeyboardInterrupt
+        compact(nb)
+
+    monkeypatch.setattr(execution, "compact_images", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        execute_uncached(tiny, cache, workers=1, log=lambda _: None)
+    monkeypatch.setattr(execution, "compact_images", compact)
+    assert not _cached(cache, tiny / "a.ipynb")
+    assert tiny / "a.ipynb" in stale_notebooks(tiny, cache)
+    invalidate_stale(tiny, cache)
+    report = execute_uncached(tiny, cache, workers=1, log=lambda _: None)
+    assert "a.ipynb" in _names(report.executed), "the next build redoes the interrupted run"
+    assert stale_notebooks(tiny, cache) == []
+
+
+def test_a_half_written_cache_record_is_dropped_and_redone(tiny: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Interrupted inside jupyter-cache's write (its record made, its notebook file not yet):
+    the run was still pending in the state, so the next build drops the record and reruns it."""
+    from jupyter_cache.cache.main import JupyterCacheBase
+
+    cache = tiny / "_build" / ".jupyter_cache"
+    execute_uncached(tiny, cache, workers=2, log=lambda _: None)
+    _notebook(tiny / "a.ipynb", "print('a, new code')", ["!data/*"])
+    original = JupyterCacheBase.cache_notebook_bundle
+
+    def half_written(self, bundle, *args, **kwargs):
+        record = original(self, bundle, *args, **kwargs)
+        Path(self._get_notebook_path_cache(record.hashkey)).unlink()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(JupyterCacheBase, "cache_notebook_bundle", half_written)
+    with pytest.raises(KeyboardInterrupt):
+        execute_uncached(tiny, cache, workers=2, log=lambda _: None)
+    monkeypatch.setattr(JupyterCacheBase, "cache_notebook_bundle", original)
+    assert stale_notebooks(tiny, cache) == [tiny / "a.ipynb"], "b finished earlier and is kept"
+    assert invalidate_stale(tiny, cache) == [tiny / "a.ipynb"]
+    report = execute_uncached(tiny, cache, workers=2, log=lambda _: None)
+    assert _names(report.executed) == ["a.ipynb"]
+    merged = get_cache(str(cache)).merge_match_into_notebook(nbformat.read(tiny / "a.ipynb", 4))[1]
+    assert merged.cells[1].outputs[0]["text"] == "a, new code\n"
+
+
+def test_a_failed_run_keeps_the_notebooks_earlier_record(tiny: Path) -> None:
+    """A notebook that fails and is then reverted is a cache hit again (its inputs did not change)."""
+    cache = tiny / "_build" / ".jupyter_cache"
+    execute_uncached(tiny, cache, workers=2, log=lambda _: None)
+    good = (tiny / "a.ipynb").read_text()
+    _notebook(tiny / "a.ipynb", "1 / 0", ["!data/*", "data/a.csv"])
+    assert execute_uncached(tiny, cache, workers=2, log=lambda _: None).failed
+    (tiny / "a.ipynb").write_text(good)
+    assert stale_notebooks(tiny, cache) == []
+    assert execute_uncached(tiny, cache, workers=2, log=lambda _: None).executed == []

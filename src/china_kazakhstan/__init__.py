@@ -4,4 +4,12 @@ Every figure the book shows is loaded, validated and computed here, so the
 chapter notebooks stay thin (load -> call -> show) and the logic is unit-tested.
 """
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    #: The installed package's version: pyproject.toml's, the book's edition (see ``edition``).
+    __version__ = version("china-kazakhstan")
+except PackageNotFoundError:  # a source tree used without installing it
+    from .edition import CHECKOUT, read_version
+
+    __version__ = read_version(CHECKOUT / "pyproject.toml")
