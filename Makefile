@@ -52,7 +52,7 @@ lint: env  ## lint the code, the shell scripts, the data package's schema, the C
 	$(BIN)/ruff check src tests tools
 	@if command -v shellcheck >/dev/null; then echo "shellcheck tools/*.sh .ci/run"; shellcheck tools/*.sh .ci/run; \
 		else echo "shellcheck is not installed (make system-deps): shell scripts and workflow steps not checked"; fi
-	$(BIN)/frictionless validate --trusted data/datapackage.json
+	$(PY) tools/check_datapackage.py data/datapackage.json
 	$(BIN)/actionlint
 	$(PY) tools/check_citation.py CITATION.cff
 
@@ -65,9 +65,10 @@ test: system-deps env validate lint  ## every test: lint, unit, data, strict nbv
 # chapters' nbval (collected from chapters/, not from tests/) and the execution-cache tests in
 # tests/test_notebooks_cache.py, which run small notebooks in real kernels (about 15 s).
 # `make test` runs all of them.
-CHECK_PYTEST := tests -m "not build and not browser and not lab" --ignore=tests/test_notebooks_cache.py
+CHECK_PYTEST := -n 2 --dist worksteal -p no:nbval -o addopts="-ra --strict-markers" tests -m "not build and not browser and not lab and not end_to_end" --ignore=tests/test_notebooks_cache.py
 
-check: env validate lint  ## the quick check while editing (under 30 s): validate, lint, unit and data tests; no build, no browser
+check: env  ## the quick check while editing (about 30 s): validate, lint, unit and data tests; no build, no browser
+	@$(MAKE) --no-print-directory -j2 --output-sync=target validate lint
 	$(BIN)/pytest $(CHECK_PYTEST)
 
 # JupyterLab refuses to start as root without --allow-root (containers, CI images, cloud

@@ -58,6 +58,7 @@ def _wait_for(path: Path, text: str, timeout: float = 60) -> None:
     raise AssertionError(f"{text!r} never appeared in {path}")
 
 
+@pytest.mark.end_to_end
 def test_two_builds_in_one_folder_never_overlap_and_the_second_says_it_waits(folder: Path) -> None:
     first = _start(folder, "A", 1.5)
     _wait_for(folder / "steps.log", "start A")
@@ -71,6 +72,7 @@ def test_two_builds_in_one_folder_never_overlap_and_the_second_says_it_waits(fol
     assert "another build" not in first_err
 
 
+@pytest.mark.end_to_end
 def test_a_wait_that_times_out_ends_with_a_plain_message(folder: Path) -> None:
     holder = _start(folder, "A", 5)
     try:
@@ -101,6 +103,7 @@ def test_the_lock_is_reentrant_in_one_thread_and_exclusive_between_threads(folde
     assert entered.is_set()
 
 
+@pytest.mark.end_to_end
 def test_the_whole_build_holds_the_lock(folder: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
     events: list[str] = []
 
@@ -181,6 +184,7 @@ SIGTERM_BUILD = textwrap.dedent("""
 """)
 
 
+@pytest.mark.end_to_end
 def test_sigterm_stops_a_build_like_ctrl_c_and_stamps_nothing(folder: Path) -> None:
     (folder / "_config.yml").write_text("title: t\n")
     (folder / "data").mkdir()

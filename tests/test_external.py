@@ -179,6 +179,7 @@ def test_a_bad_outside_row_does_not_stop_the_ledger(project: Path) -> None:
         external.load_trade_mirror(project)
 
 
+@pytest.mark.end_to_end
 def test_outside_validator_refuses_an_unknown_reporter(project: Path) -> None:
     import frictionless  # pinned (requirements.lock): missing is a failure, never a skip
     _edit(project, _some_id(project), "reporter", "nobody")

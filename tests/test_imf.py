@@ -239,6 +239,7 @@ def real(partners: Partners) -> dict:
     return {name: read_workbook(folder / name, partners) for name in WORKBOOKS}
 
 
+@pytest.mark.end_to_end
 @pytest.mark.parametrize("name", WORKBOOKS)
 def test_each_real_workbook_validates(real: dict, name: str) -> None:
     frame, problems = real[name]
@@ -270,18 +271,21 @@ KNOWN = [
 ]
 
 
+@pytest.mark.end_to_end
 @pytest.mark.parametrize("name,sheet,cell,partner,year,value,estimate", KNOWN)
 def test_known_cells_read_correctly(real: dict, name, sheet, cell, partner, year, value, estimate) -> None:
     row = _figure(real, name, sheet, cell)
     assert (row.partner, row.year, row.value_usd_million, row.estimate) == (partner, year, value, estimate)
 
 
+@pytest.mark.end_to_end
 def test_china_file_years_jump_from_1961_to_1978(real: dict) -> None:
     frame = real["DOTS_40_china_mainland.xlsx"][0]
     years = sorted(set(frame.year))
     assert years[:3] == [1961, 1978, 1979] and years[-1] == 2020
 
 
+@pytest.mark.end_to_end
 def test_estimates_are_flagged_only_where_the_cell_is_text(real: dict) -> None:
     # Every text cell of the value area is an estimate, except in row 32, Australia's
     # repeat (its first occurrence, row 8, is the one kept).

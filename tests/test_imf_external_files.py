@@ -133,6 +133,7 @@ def test_updating_on_purpose_rehashes_the_manifest_and_the_provenance_and_nothin
     assert verify_external(project) == []
 
 
+@pytest.mark.end_to_end
 def test_validate_command_stops_on_a_changed_copy(project: Path) -> None:
     path = project / "data" / "external" / "trade_mirror.csv"
     path.write_bytes(path.read_bytes() + b"\n")

@@ -43,10 +43,12 @@ def _messages(problems) -> str:
 
 # --- made from the workbooks, byte for byte ----------------------------------------------------
 
+@pytest.mark.end_to_end
 def test_regenerating_gives_the_committed_file_byte_for_byte(root: Path) -> None:
     assert to_csv_text(build_imf_table(root)).encode("utf-8") == (root / TIDY).read_bytes()
 
 
+@pytest.mark.end_to_end
 def test_imf_command_remakes_the_same_file_and_the_same_package(project: Path) -> None:
     before = {p: (project / p).read_bytes() for p in (TIDY, Path("data/datapackage.json"))}
     (project / TIDY).unlink()
@@ -56,6 +58,7 @@ def test_imf_command_remakes_the_same_file_and_the_same_package(project: Path) -
     assert {p: (project / p).read_bytes() for p in before} == before
 
 
+@pytest.mark.end_to_end
 def test_one_row_per_non_empty_value_cell(root: Path, imf) -> None:
     """Counted in the workbooks with openpyxl, independently of the reader (the repeated
     Australia row 32 not counted)."""
@@ -80,6 +83,7 @@ def test_loader_types_the_table_and_names_the_reporters(imf) -> None:
     assert imf[imf.partner == "World"].partner_id.isna().all()
 
 
+@pytest.mark.end_to_end
 def test_outside_validator_accepts_the_package(root: Path) -> None:
     import frictionless
     with frictionless.system.use_context(trusted=True):
@@ -102,6 +106,7 @@ def test_a_hand_edited_table_is_refused(project: Path) -> None:
         load_imf(project)
 
 
+@pytest.mark.end_to_end
 def test_outside_validator_refuses_a_hand_edited_table(project: Path) -> None:
     import frictionless
     _rewrite_tidy(project, _set_first_value)
@@ -122,6 +127,7 @@ def test_a_table_left_stale_after_a_workbook_update_is_refused(project: Path) ->
     assert "the workbook changed since; run `python -m china_kazakhstan imf`" in text
 
 
+@pytest.mark.end_to_end
 def test_remaking_after_a_workbook_update_records_the_new_hashes_only(project: Path) -> None:
     from china_kazakhstan.data.imf_table import write_imf_table
 

@@ -150,6 +150,7 @@ def test_make_lab_passes_allow_root_only_to_root(tmp_path: Path) -> None:
         assert ("--allow-root" in command) is expected, f"uid {uid}: {command}"
 
 
+@pytest.mark.end_to_end
 def test_make_kernel_installs_a_kernel_that_finds_the_project(tmp_path: Path) -> None:
     subprocess.run(["make", "-s", "kernel", f"KERNEL_INSTALL=--prefix={tmp_path}"], cwd=ROOT,
                    check=True, capture_output=True)

@@ -93,6 +93,7 @@ def test_each_project_name_has_one_category_and_topic():
     assert {name: k for name, k in kinds.items() if len(k) > 1} == {}
 
 
+@pytest.mark.end_to_end
 def test_frictionless_validates_the_package():
     import frictionless  # pinned (requirements.lock): missing is a failure, never a skip
     # trusted: the sources resource lives in ../seeds/, which frictionless calls unsafe

@@ -23,6 +23,9 @@ from china_kazakhstan.data.ledger import load_ledger
 from china_kazakhstan.data.mirror import load_trade_mirror
 from china_kazakhstan.errors import DataError
 
+#: Each case runs the command line in a subprocess on a broken copy.
+pytestmark = pytest.mark.end_to_end
+
 
 def run(project: Path, *command: str) -> tuple[int, list[str], str]:
     """Run the CLI on ``project``: exit code, stderr lines, everything printed."""

@@ -22,6 +22,9 @@ from china_kazakhstan.checks import run_checks, where
 from china_kazakhstan.data.coverage import coverage_report, uncovered_mentions
 from china_kazakhstan.data.ledger import load_ledger
 
+#: Builds the ledger and every check of a copy with a sixth article.
+pytestmark = pytest.mark.end_to_end
+
 FIXTURE = Path(__file__).parent / "fixtures" / "sixth_article"
 TARGETS = {"sources.csv": "seeds/sources.csv", "claims.csv": "data/claims.csv",
            "metrics.csv": "data/metrics.csv", "exclusions.csv": "data/exclusions.csv"}

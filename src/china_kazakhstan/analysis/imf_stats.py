@@ -278,21 +278,32 @@ def check_rank_statement(ranks: pd.DataFrame, statement: RankStatement) -> RankC
     for the reachable years, and :attr:`RankCheck.unreachable` says which are not.
     """
     rows = ranks[ranks["measure"] == statement.measure]
-    covered = set(int(y) for y in rows["year"])
+    # One pass over the rows in plain Python: every statement of every chapter's register runs this.
+    by_year: dict[int, list[tuple[int, str, str, float, str]]] = {}
+    for year, rank, partner, partner_id, value, source in zip(
+            rows["year"], rows["rank"], rows["partner"], rows["partner_id"], rows["value_usd_million"],
+            rows["source"], strict=True):
+        partner_id = "" if pd.isna(partner_id) else str(partner_id)  # ids only for the book's economies
+        by_year.setdefault(int(year), []).append((int(rank), str(partner), partner_id, float(value), source))
+    covered = set(by_year)
+
+    def names_at(group: list, rank: int) -> str:
+        return " and ".join(sorted(p for r, p, *_ in group if r == rank))
+
     records = []
     for year in sorted(set(statement.years) & covered):
-        group = rows[rows["year"] == year]
-        match = group[group["partner_id"] == statement.partner]
-        actual = int(match["rank"].iloc[0]) if len(match) else None
-        ahead = group[group["rank"] < actual] if actual else group.iloc[0:0]
+        group = by_year[year]
+        match = next((entry for entry in group if entry[2] == statement.partner), None)
+        actual = match[0] if match else None
+        ahead = sorted((r, p) for r, p, *_ in group if actual and r < actual)
         records.append({
             "year": year, "stated": statement.rank, "actual": actual,
             "matches": actual == statement.rank,
-            "value_usd_million": float(match["value_usd_million"].iloc[0]) if len(match) else float("nan"),
-            "first": _names_at(group, 1),
-            "ahead": " and ".join(ahead.sort_values(["rank", "partner"])["partner"]),
-            "at_stated_rank": "" if actual == statement.rank else _names_at(group, statement.rank),
-            "source": match["source"].iloc[0] if len(match) else "",
+            "value_usd_million": match[3] if match else float("nan"),
+            "first": names_at(group, 1),
+            "ahead": " and ".join(p for _, p in ahead),
+            "at_stated_rank": "" if actual == statement.rank else names_at(group, statement.rank),
+            "source": match[4] if match else "",
         })
     years = pd.DataFrame(records, columns=["year", "stated", "actual", "matches", "value_usd_million",
                                            "first", "ahead", "at_stated_rank", "source"])

@@ -51,7 +51,7 @@ from ..analysis.imf_stats import (
     partner_ranks,
 )
 from ..data.imf_table import RESOURCE as IMF_RESOURCE
-from ..data.imf_table import load_imf
+from ..data.imf_table import content_key, load_imf
 from ..data.ledger import Ledger
 from ..data.rank_measures import has_rank_measures, load_rank_measures
 from ..data.schema import DataPackage
@@ -99,6 +99,10 @@ def _name(economy: str) -> str:
     return economy.capitalize()
 
 
+#: The yearly ranks and estimate shares of the last table read, by its content and reporter.
+_RANKS: dict[tuple, tuple[pd.DataFrame, pd.Series]] = {}
+
+
 def checks(ledger: Ledger) -> list[Check]:
     """One check per claim of every rank metric of data/rank_measures.csv, when the IMF table is there."""
     root = ledger.root
@@ -111,10 +115,14 @@ def checks(ledger: Ledger) -> list[Check]:
     # reading the manifest here would make every chapter re-run whenever any outside file
     # (the news-page table) is updated.
     imf = load_imf(root, check_hashes=False)
+    key = content_key(root)
     found = []
     for reporter, rows in measures.groupby("reporter", sort=True):
-        ranks = partner_ranks(imf, str(reporter))
-        estimated = estimate_share(imf, str(reporter))
+        if (key, reporter) not in _RANKS:  # the same table gives the same ranks: every chapter asks
+            if any(known != key for known, _ in _RANKS):
+                _RANKS.clear()
+            _RANKS[key, reporter] = partner_ranks(imf, str(reporter)), estimate_share(imf, str(reporter))
+        ranks, estimated = _RANKS[key, reporter]
         for row in rows.itertuples():
             for _, claim in ledger.metric(row.metric).iterrows():
                 found.append(rank_check(ledger, claim, row, ranks, estimated))

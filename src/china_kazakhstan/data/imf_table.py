@@ -195,13 +195,40 @@ def load_imf(root: Path | None = None, *, check_hashes: bool = True) -> pd.DataF
     path = _table_path(root, resource)
     if not path.is_file():
         raise DataError(problems or [Problem(_label(root, path), None, None, None, "is missing")])
+    key = content_key(root)
+    if key not in _CHECKED:
+        while len(_CHECKED) >= 4:  # a few tables at a time: a project and a test's copies of it
+            del _CHECKED[next(iter(_CHECKED))]
+        _CHECKED[key] = _read_checked(root, resource, path)
+    typed, found = _CHECKED[key]
+    if problems or found:
+        raise DataError(problems + found)
+    return typed.copy()
+
+
+#: The last table read and checked, by the digests of what it was read from: the checks,
+#: the appendix and ``validate`` read one unchanged table many times in one process.
+_CHECKED: dict[tuple[str, ...], tuple[pd.DataFrame, list[Problem]]] = {}
+
+
+def content_key(root: Path) -> tuple[str, ...]:
+    """Digests of what the tidy table's reading depends on (table, data package, partners)."""
+    return tuple(_digest(root / p) for p in (_table_path(root, _resource(root)), DESCRIPTOR, PARTNERS_FILE))
+
+
+def _digest(path: Path) -> str:
+    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest() if path.is_file() else ""
+
+
+def _read_checked(root: Path, resource: dict, path: Path) -> tuple[pd.DataFrame, list[Problem]]:
+    """The typed table and every problem of its schema and partners (the table unusable if any)."""
     label = _label(root, path)
+    problems: list[Problem] = []
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     fields = resource["schema"]["fields"]
     names = [f["name"] for f in fields]
     if list(frame.columns) != names:
-        raise DataError(problems + [Problem(label, 1, None, None,
-                                            f"header is {list(frame.columns)}, expected {names}")])
+        return frame, [Problem(label, 1, None, None, f"header is {list(frame.columns)}, expected {names}")]
     for field in fields:
         problems += _check_column(label, frame, field)
     problems += _check_key(label, frame, resource["schema"].get("primaryKey", []))
@@ -209,7 +236,7 @@ def load_imf(root: Path | None = None, *, check_hashes: bool = True) -> pd.DataF
     problems += partner_problems
     problems += _check_partners(label, frame, partners)
     if problems:
-        raise DataError(problems)
+        return frame, problems
     typed = frame.astype({"year": int, "value_usd_million": float})
     typed["estimate"] = frame["estimate"] == "true"
     for column in ("reporter", "partner", "partner_kind", "flow", "file", "sheet", "cell"):
@@ -217,7 +244,7 @@ def load_imf(root: Path | None = None, *, check_hashes: bool = True) -> pd.DataF
     typed["reporter_id"] = typed["reporter"].map(partners.economy).astype("string")
     typed["partner_id"] = typed["partner"].map(partners.economy).astype("string")
     typed["line"] = np.arange(2, len(typed) + 2)
-    return typed
+    return typed, []
 
 
 def _listed(label: str, frame: pd.DataFrame, bad: pd.Series, field: str, message) -> list[Problem]:

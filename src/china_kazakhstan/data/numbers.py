@@ -47,6 +47,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = [
     "Mention",
@@ -250,6 +251,13 @@ def find_mentions(text: str) -> list[Mention]:
     multiple words, ordinals, superlatives, then cardinals with their
     currency / scale / percent / times decorations).
     """
+    return list(_scan(text))
+
+
+@lru_cache(maxsize=4096)
+def _scan(text: str) -> tuple[Mention, ...]:
+    """The scan behind :func:`find_mentions`, kept per text: the coverage guard and the
+    ledger's checks scan the same quotes and seeds many times in one run."""
     mentions: list[Mention] = []
     for m in _PATTERN.finditer(text):
         g = m.groupdict()
@@ -282,7 +290,7 @@ def find_mentions(text: str) -> list[Mention]:
             else:
                 kind = "plain"
         mentions.append(Mention(m.group(0), m.start(), m.end(), value, kind))
-    return mentions
+    return tuple(mentions)
 
 
 def stated_values(quote: str) -> list[Mention]:

@@ -19,7 +19,7 @@ import csv
 import io
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,6 +120,7 @@ class DataPackage:
         self.unusable = False
         self.resources: dict[str, Resource] = {}
         self._text = ""
+        self._lines: list[str] | None = None
         try:
             self._text = read_text(descriptor_path, self.display_path)
             self.descriptor = parse_json(self._text, self.display_path)
@@ -141,7 +142,9 @@ class DataPackage:
 
     def _line_of(self, needle: str, after: int | None = None) -> int | None:
         """The line of the first ``"name": "<needle>"`` (after line ``after``): where to look."""
-        lines = self._text.splitlines()
+        if self._lines is None:  # asked once per resource and field: split the text once
+            self._lines = self._text.splitlines()
+        lines = self._lines
         pattern = re.compile(r'"name"\s*:\s*' + re.escape(f'"{needle}"'))
         for number, text in enumerate(lines[after or 0:], start=(after or 0) + 1):
             if pattern.search(text):
@@ -360,7 +363,7 @@ def _read_rows(resource: Resource) -> tuple[list[Row], list[Problem]]:
             raise DataError([_header_problem(resource, header)])
         for values in reader:
             line = reader.line_num
-            if not any(v.strip() for v in values):
+            if not "".join(values).strip():
                 continue
             if len(values) != len(header):
                 problems.append(Problem(
@@ -374,14 +377,31 @@ def _read_rows(resource: Resource) -> tuple[list[Row], list[Problem]]:
                                  f"is not readable as CSV ({exc}): check the quoting near this line")]
                         ) from None
     key_field = resource.primary_key[0] if resource.primary_key else None
-    for row in rows:
-        row_id = row.get(key_field) if key_field else None
-        for field in resource.fields:
-            problems += _check_value(file, row, row_id, field)
+    problems += _check_values(file, rows, resource.fields, key_field)
     for field in resource.fields:
         if field.unique:
             problems += _check_unique(file, rows, field.name, key_field)
     return rows, problems
+
+
+def _check_values(file: str, rows: list[Row], fields: Sequence[Field],
+                  key_field: str | None) -> list[Problem]:
+    """Each value against its field, in row order; a value once found valid for a field is
+    not checked again (the IMF table repeats its reporters, partners and years thousands of
+    times, and ``validate`` runs before every build and test)."""
+    found: list[tuple[int, int, Problem]] = []
+    for index, field in enumerate(fields):
+        valid: set[str] = set()
+        for row in rows:
+            value = row.values[field.name]
+            if value in valid:
+                continue
+            problems = _check_value(file, row, row.get(key_field) if key_field else None, field)
+            if problems:
+                found += [(row.line, index, problem) for problem in problems]
+            else:
+                valid.add(value)
+    return [problem for _, _, problem in sorted(found, key=lambda item: item[:2])]
 
 
 def _check_value(file: str, row: Row, row_id: str | None, field: Field) -> list[Problem]:
