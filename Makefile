@@ -67,7 +67,7 @@ test: system-deps env validate lint  ## every test: lint, unit, data, strict nbv
 # `make test` runs all of them.
 CHECK_PYTEST := -n 2 --dist worksteal -p no:nbval -o addopts="-ra --strict-markers" tests -m "not build and not browser and not lab and not end_to_end" --ignore=tests/test_notebooks_cache.py
 
-check: env  ## the quick check while editing (about 30-35 s): validate, lint, unit and data tests; no build, no browser
+check: env  ## the quick check while editing (about 30 s): validate, lint, unit and data tests; no build, no browser
 	@$(MAKE) --no-print-directory -j2 --output-sync=target validate lint
 	$(BIN)/pytest $(CHECK_PYTEST)
 

@@ -5,9 +5,16 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
-import pytest
+# nbformat and frictionless validate with jsonschema, which imports rfc3987_syntax, if installed,
+# for the "iri" format; that module builds its grammar at import, about 2.5 s in every test
+# process. No schema the tests use has "iri" (tests/test_repo_lint.py reads them to be sure).
+# Under `make test` the nbval plugin has loaded it before this file, and nothing changes.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]  # import -> ImportError
+
+import pytest  # noqa: E402
 
 #: Under CI=true a skipped test fails (tests/ci_skips.py).
 pytest_plugins = ["ci_skips"]

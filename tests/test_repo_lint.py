@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import frictionless
+import nbformat
 import pytest
 from conftest import ROOT, copy_project
 
@@ -17,12 +18,14 @@ def _run(tool: str, *args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess
                           capture_output=True, text=True, timeout=300)
 
 
-def test_no_frictionless_profile_uses_the_iri_format() -> None:
-    """tools/check_datapackage.py skips the "iri" format's parser: no profile may need it."""
-    package = Path(frictionless.__file__).parent
-    profiles = [p for p in package.rglob("*.json") if '"format"' in p.read_text(encoding="utf-8")]
-    assert profiles, f"no JSON profile with formats found under {package}: has frictionless moved them?"
-    users = [str(p.relative_to(package)) for p in profiles if '"iri' in p.read_text(encoding="utf-8")]
+@pytest.mark.parametrize("package", [frictionless, nbformat], ids=["frictionless", "nbformat"])
+def test_no_schema_of_the_validators_uses_the_iri_format(package) -> None:
+    """tools/check_datapackage.py and tests/conftest.py skip the "iri" format's parser: no
+    schema that frictionless or nbformat validates with may need it."""
+    folder = Path(package.__file__).parent
+    schemas = [p for p in folder.rglob("*.json") if '"format"' in p.read_text(encoding="utf-8")]
+    assert schemas, f"no JSON schema with formats found under {folder}: have they moved?"
+    users = [str(p.relative_to(folder)) for p in schemas if '"iri' in p.read_text(encoding="utf-8")]
     assert users == []
 
 
