@@ -230,18 +230,23 @@ def _event_dates(mentions: pd.DataFrame) -> pd.DataFrame:
 
     The mentions of one event nest (checked on load), so the narrowest is the most precise.
     """
-    rows = []
-    for key, group in mentions.groupby("event", sort=False):
-        usable = group[group["date_basis"] != "derived"]
-        pool = usable if len(usable) else group
-        span = pool["date_end"] - pool["date_start"]
-        best = pool.loc[span.sort_values(kind="stable").index[0]]
-        seeds = list(dict.fromkeys(group.sort_values("published_date")["seed"]))
-        rows.append({
-            "event": key, "date": best["date"], "date_start": best["date_start"],
-            "date_end": best["date_end"], "date_label": best["date_label"],
-            "date_precision": best["date_precision"], "derived": len(usable) == 0,
-            "mention_ids": ", ".join(sorted(group["mention_id"])), "n_mentions": len(group),
-            "seeds": ", ".join(seeds), "first_published": group["published_date"].min(),
-        })
-    return pd.DataFrame(rows)
+    marked = mentions.assign(_derived=(mentions["date_basis"] == "derived").astype(bool),
+                             _span=mentions["date_end"] - mentions["date_start"],
+                             _position=range(len(mentions)))
+    # Per event: a stated date before a derived one, then the narrowest, then the first listed.
+    best = (marked.sort_values(["_derived", "_span", "_position"], kind="stable")
+            .groupby("event", sort=False).head(1).set_index("event"))
+    groups = marked.sort_values(["published_date", "_position"], kind="stable").groupby("event", sort=False)
+    found = pd.DataFrame({
+        "derived": groups["_derived"].all(),
+        "mention_ids": groups["mention_id"].agg(lambda ids: ", ".join(sorted(ids))),
+        "n_mentions": groups.size(),
+        "seeds": groups["seed"].agg(lambda seeds: ", ".join(dict.fromkeys(seeds))),
+        "first_published": groups["published_date"].min(),
+    })
+    order = list(dict.fromkeys(mentions["event"]))  # events in the order they are first mentioned
+    dates = best.loc[order, ["date", "date_start", "date_end", "date_label", "date_precision"]]
+    table = dates.join(found.loc[order]).reset_index().rename(columns={"index": "event"})
+    columns = ["event", "date", "date_start", "date_end", "date_label", "date_precision", "derived",
+               "mention_ids", "n_mentions", "seeds", "first_published"]
+    return pd.DataFrame({column: table[column].tolist() for column in columns})  # plain dtypes
