@@ -60,11 +60,12 @@ test: system-deps env validate lint  ## every test: lint, unit, data, strict nbv
 	@if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then npm ci --no-audit --no-fund; fi
 	$(BIN)/pytest
 
-# The quick loop after editing a row or a module: everything except what builds the book
-# (marker build), drives Chromium (browser), starts JupyterLab (lab) or runs notebooks: the
-# chapters' nbval (collected from chapters/, not from tests/) and the execution-cache tests in
-# tests/test_notebooks_cache.py, which run small notebooks in real kernels (about 15 s).
-# `make test` runs all of them.
+# The quick loop after editing a row or a module, on both cores: everything except what builds
+# the book (marker build), drives Chromium (browser), starts JupyterLab (lab), runs a command
+# on a broken copy, frictionless over every table or re-reads the IMF workbooks (end_to_end),
+# or runs notebooks: the chapters' nbval (collected from chapters/, not from tests/; the nbval
+# plugin is off here) and the execution-cache tests in tests/test_notebooks_cache.py, which run
+# small notebooks in real kernels (about 15 s). `make test` runs all of them.
 CHECK_PYTEST := -n 2 --dist worksteal -p no:nbval -o addopts="-ra --strict-markers" tests -m "not build and not browser and not lab and not end_to_end" --ignore=tests/test_notebooks_cache.py
 
 check: env  ## the quick check while editing (about 30 s): validate, lint, unit and data tests; no build, no browser
